@@ -1,0 +1,46 @@
+"""The services that make up MiniShop and where they listen by default.
+
+One list drives the local stack, the schema pipeline and the tests, so adding a
+subgraph means adding one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GATEWAY_PORT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    """A subgraph: its name (also its env prefix and database name) and port."""
+
+    name: str
+    port: int
+    uses_postgres: bool = True
+
+    @property
+    def app_factory(self) -> str:
+        """Import path of the ASGI app factory, in uvicorn's `module:callable` form."""
+        return f"subgraphs.{self.name}.app:create_app"
+
+    @property
+    def env_prefix(self) -> str:
+        return f"{self.name.upper()}_"
+
+    @property
+    def database_name(self) -> str:
+        return f"minishop_{self.name}"
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("accounts", 4001),
+    ServiceSpec("catalog", 4002),
+)
+
+
+def service(name: str) -> ServiceSpec:
+    for spec in SERVICES:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"unknown service {name!r}")
