@@ -1,0 +1,41 @@
+"""The body of every service's `migrations/env.py`, written once.
+
+A service's env.py is two lines: import its metadata and call `run(metadata)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy import pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.sql.schema import MetaData
+
+
+def _configure_and_run(connection: Connection, metadata: MetaData) -> None:
+    context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_online(url: str, metadata: MetaData) -> None:
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_configure_and_run, metadata)
+    finally:
+        await engine.dispose()
+
+
+def run(metadata: MetaData) -> None:
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no sqlalchemy.url in the Alembic config")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    asyncio.run(_run_online(url, metadata))

@@ -1,0 +1,1 @@
+"""The GraphQL layer every subgraph shares: context, errors, pagination, scalars."""

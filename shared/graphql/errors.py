@@ -1,0 +1,108 @@
+"""GraphQL errors with `extensions.code`, user errors, and masking of the unexpected.
+
+Anything that is not one of our deliberate errors is logged with the request id
+and replaced by a generic message: no stack trace, SQL or hostname leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from shared.errors import DomainError, ValidationFailed
+
+logger = logging.getLogger("minishop.graphql")
+
+
+class ErrorCode(StrEnum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    RATE_LIMITED = "RATE_LIMITED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class ApiError(Exception):
+    """Raised by a resolver for the caller's fault; shown to the client as is.
+
+    graphql-core copies `extensions` from the original error into the response.
+    """
+
+    def __init__(self, code: ErrorCode, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.extensions: dict[str, Any] = {"code": code.value, **extra}
+
+
+def unauthenticated(message: str = "Sign in to do this.") -> ApiError:
+    return ApiError(ErrorCode.UNAUTHENTICATED, message)
+
+
+def forbidden(message: str = "You are not allowed to do this.") -> ApiError:
+    return ApiError(ErrorCode.FORBIDDEN, message)
+
+
+def bad_user_input(message: str, **extra: Any) -> ApiError:
+    return ApiError(ErrorCode.BAD_USER_INPUT, message, **extra)
+
+
+@strawberry.federation.type(shareable=True, description="An expected, user-fixable problem.")
+class UserError:
+    field: list[str] | None
+    message: str
+    code: str
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    problems = error.problems if isinstance(error, ValidationFailed) else [error]
+    return [UserError(field=p.field, message=p.message, code=p.code) for p in problems]
+
+
+INTERNAL_MESSAGE = "Internal server error."
+
+
+def _is_deliberate(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None:
+        # Produced by graphql-core itself: syntax, validation, variable coercion.
+        return True
+    return isinstance(original, ApiError)
+
+
+class ErrorMasking(SchemaExtension):
+    """Gives every error a code and masks the unexpected ones (logged first)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not getattr(result, "errors", None):
+            return
+        result.errors = [self._process(error) for error in result.errors]
+
+    def _process(self, error: GraphQLError) -> GraphQLError:
+        if _is_deliberate(error):
+            if not (error.extensions or {}).get("code"):
+                error.extensions = {
+                    **(error.extensions or {}),
+                    "code": ErrorCode.BAD_USER_INPUT.value,
+                }
+            return error
+        logger.error(
+            "unexpected error in a resolver",
+            exc_info=error.original_error,
+            extra={"graphql_path": error.path},
+        )
+        return GraphQLError(
+            INTERNAL_MESSAGE,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+        )
