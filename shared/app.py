@@ -63,7 +63,8 @@ class ServiceDefinition:
     name: str
     schema: strawberry.federation.Schema
     settings: ServiceSettings | None = None
-    # The accounts service verifies with its own keys instead of fetching the JWKS.
+    # The accounts service verifies with its own keys instead of fetching the JWKS;
+    # called after `lifespans` have run, so it can use what they set up.
     key_source: Callable[[ServiceState], KeySource] | None = None
     routers: Sequence[APIRouter] = ()
     # Background work tied to the app's lifetime (event relays, consumers…).
@@ -90,17 +91,17 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         if definition.settings is not None:
             state.engine = create_engine(definition.settings)
             state.sessionmaker = create_sessionmaker(state.engine)
-        if definition.key_source is not None:
-            state.verifier = TokenVerifier(
-                definition.key_source(state),
-                issuer=platform.jwt_issuer,
-                audience=platform.jwt_audience,
-                leeway_seconds=platform.jwt_leeway_seconds,
-            )
         app.state.service = state
         async with AsyncExitStack() as stack:
             for extra in definition.lifespans:
                 await stack.enter_async_context(extra(state))
+            if definition.key_source is not None:
+                state.verifier = TokenVerifier(
+                    definition.key_source(state),
+                    issuer=platform.jwt_issuer,
+                    audience=platform.jwt_audience,
+                    leeway_seconds=platform.jwt_leeway_seconds,
+                )
             try:
                 yield
             finally:

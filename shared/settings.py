@@ -13,6 +13,9 @@ from functools import cache
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEV_ADMIN_EMAIL = "admin@minishop.local"
+DEV_ADMIN_PASSWORD = "minishop-admin-dev"  # noqa: S105 - a documented dev-only default
+
 
 class Environment(StrEnum):
     DEVELOPMENT = "development"
@@ -39,11 +42,17 @@ class PlatformSettings(BaseSettings):
     log_level: str = "INFO"
     max_page_size: int = 100
     default_page_size: int = 20
+    # The demo admin the seed creates; the defaults are for development only.
+    admin_email: str = DEV_ADMIN_EMAIL
+    admin_password: str = DEV_ADMIN_PASSWORD
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> PlatformSettings:
-        if self.env is Environment.PRODUCTION and self.rate_limits == "off":
-            raise ValueError("MINISHOP_RATE_LIMITS=off is refused in production")
+        if self.env is Environment.PRODUCTION:
+            if self.rate_limits == "off":
+                raise ValueError("MINISHOP_RATE_LIMITS=off is refused in production")
+            if self.admin_password == DEV_ADMIN_PASSWORD:
+                raise ValueError("set MINISHOP_ADMIN_PASSWORD: the dev default is refused")
         return self
 
     @property

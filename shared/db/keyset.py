@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,10 +10,16 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.sql.elements import UnaryExpression
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class SortColumn:
     column: ColumnElement[Any]
     descending: bool = False
+    # Turns the JSON value stored in a cursor back into the column's type.
+    parse: Callable[[Any], Any] = _same
 
     def order_by(self) -> UnaryExpression[Any]:
         return self.column.desc() if self.descending else self.column.asc()
@@ -31,3 +37,13 @@ def after(columns: Sequence[SortColumn], key: Sequence[Any]) -> ColumnElement[bo
         beyond = sort.column < key[index] if sort.descending else sort.column > key[index]
         clauses.append(and_(*equal_prefix, beyond))
     return or_(*clauses)
+
+
+def parse_key(columns: Sequence[SortColumn], key: Sequence[Any]) -> list[Any]:
+    """Typed values of a decoded cursor; ValueError when it does not fit `columns`."""
+    if len(key) != len(columns):
+        raise ValueError("cursor does not match this listing")
+    try:
+        return [sort.parse(value) for sort, value in zip(columns, key, strict=True)]
+    except (TypeError, ArithmeticError) as exc:
+        raise ValueError("cursor does not match this listing") from exc

@@ -1,0 +1,60 @@
+"""The accounts service app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from shared.app import ServiceDefinition, ServiceState, create_service_app
+from shared.auth.verifier import KeySource, StaticKeySource
+from subgraphs.accounts.graphql.schema import schema
+from subgraphs.accounts.service import AccountsService
+from subgraphs.accounts.settings import accounts_settings
+from subgraphs.accounts.tokens import TokenIssuer, load_signing_keys
+
+jwks_router = APIRouter()
+
+
+@jwks_router.get("/.well-known/jwks.json", include_in_schema=False)
+async def jwks(request: Request) -> JSONResponse:
+    issuer: TokenIssuer = request.app.state.service.extras["token_issuer"]
+    # Verifiers cache it; a short max-age lets a rotation reach them quickly.
+    return JSONResponse(issuer.keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+
+
+@asynccontextmanager
+async def accounts_components(state: ServiceState) -> AsyncIterator[None]:
+    settings = accounts_settings()
+    issuer = TokenIssuer(
+        load_signing_keys(settings, state.platform),
+        issuer=state.platform.jwt_issuer,
+        audience=state.platform.jwt_audience,
+        access_ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    assert state.sessionmaker is not None
+    state.extras["token_issuer"] = issuer
+    state.extras["accounts"] = AccountsService(
+        state.sessionmaker, issuer, refresh_ttl_seconds=settings.refresh_token_ttl_seconds
+    )
+    yield
+
+
+def own_keys(state: ServiceState) -> KeySource:
+    issuer: TokenIssuer = state.extras["token_issuer"]
+    return StaticKeySource(issuer.keys.jwks())
+
+
+def create_app() -> FastAPI:
+    return create_service_app(
+        ServiceDefinition(
+            name="accounts",
+            schema=schema,
+            settings=accounts_settings(),
+            key_source=own_keys,
+            routers=[jwks_router],
+            lifespans=[accounts_components],
+        )
+    )

@@ -1,0 +1,158 @@
+"""Catalog queries."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import strawberry
+
+from shared.graphql.errors import bad_user_input
+from shared.graphql.ids import parse_id, try_parse_id
+from shared.graphql.pagination import Connection, build_connection, decode_cursor, page_size
+from subgraphs.catalog import repository
+from subgraphs.catalog.graphql.loaders import category_by_id_loader, product_by_id_loader
+from subgraphs.catalog.graphql.types import CatalogInfo, Category, Product, ProductSort
+from subgraphs.catalog.models import ProductRow
+from subgraphs.catalog.repository import ProductOrder, ProductQuery
+
+MAX_SEARCH_LENGTH = 200
+
+
+@strawberry.input
+class ProductFilter:
+    search: str | None = None
+    category_id: strawberry.ID | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    in_stock: bool | None = None
+
+
+async def list_products(
+    info: CatalogInfo,
+    *,
+    first: int | None,
+    after: str | None,
+    sort: ProductSort | None,
+    search: str | None = None,
+    category_id: uuid.UUID | None = None,
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
+    in_stock: bool | None = None,
+) -> Connection[Product]:
+    size = page_size(first)
+    if search is not None and len(search) > MAX_SEARCH_LENGTH:
+        raise bad_user_input(f"`search` must be at most {MAX_SEARCH_LENGTH} characters.")
+    order = ProductOrder(sort.value) if sort else ProductOrder.NEWEST
+    if sort is None and search:
+        order = ProductOrder.RELEVANCE
+    key_length = 2
+    after_key = decode_cursor(after, key_length) if after is not None else None
+    async with info.context.db() as session:
+        category_ids = (
+            await repository.category_with_descendants(session, category_id)
+            if category_id is not None
+            else None
+        )
+        query = ProductQuery(
+            search=search,
+            category_ids=category_ids,
+            min_price=min_price,
+            max_price=max_price,
+            in_stock=in_stock,
+            order=order,
+        )
+        try:
+            rows = await repository.list_products(session, query, size + 1, after_key)
+        except ValueError as exc:
+            raise bad_user_input("`after` is not a cursor of this listing.") from exc
+
+    async def count_total() -> int:
+        async with info.context.db() as count_session:
+            return await repository.count_products(count_session, query)
+
+    keys = {id(row): key for row, key in rows}
+    return build_connection(
+        [row for row, _ in rows],
+        size=size,
+        to_node=Product.from_row,
+        sort_key=lambda row: keys[id(row)],
+        has_previous=after is not None,
+        count_total=count_total,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One product by id, slug or SKU (archived ones too).")
+    async def product(
+        self,
+        info: CatalogInfo,
+        id: strawberry.ID | None = None,
+        slug: str | None = None,
+        sku: str | None = None,
+    ) -> Product | None:
+        given = {k: v for k, v in {"id": id, "slug": slug, "sku": sku}.items() if v is not None}
+        if len(given) != 1:
+            raise bad_user_input("Give exactly one of `id`, `slug` or `sku`.")
+        if id is not None:
+            product_id = try_parse_id(id)
+            if product_id is None:
+                return None
+            row: ProductRow | None = await info.context.loader(product_by_id_loader).load(
+                product_id
+            )
+        else:
+            async with info.context.db() as session:
+                row = await repository.product_by(session, **given)
+        return Product.from_row(row) if row else None
+
+    @strawberry.field(description="Active products, filtered and sorted, a page at a time.")
+    async def products(
+        self,
+        info: CatalogInfo,
+        first: int | None = 20,
+        after: str | None = None,
+        filter: ProductFilter | None = None,
+        sort: ProductSort | None = None,
+    ) -> Connection[Product]:
+        filter = filter or ProductFilter()
+        if (
+            filter.min_price is not None
+            and filter.max_price is not None
+            and filter.min_price > filter.max_price
+        ):
+            raise bad_user_input("`minPrice` must not be above `maxPrice`.")
+        return await list_products(
+            info,
+            first=first,
+            after=after,
+            sort=sort,
+            search=filter.search,
+            category_id=parse_id(filter.category_id, "categoryId") if filter.category_id else None,
+            min_price=filter.min_price,
+            max_price=filter.max_price,
+            in_stock=filter.in_stock,
+        )
+
+    @strawberry.field(description="The top-level categories.")
+    async def categories(self, info: CatalogInfo) -> list[Category]:
+        async with info.context.db() as session:
+            rows = await repository.root_categories(session)
+        return [Category.from_row(row) for row in rows]
+
+    @strawberry.field(description="One category by id or slug.")
+    async def category(
+        self, info: CatalogInfo, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Category | None:
+        if (id is None) == (slug is None):
+            raise bad_user_input("Give exactly one of `id` or `slug`.")
+        if id is not None:
+            category_id = try_parse_id(id)
+            if category_id is None:
+                return None
+            row = await info.context.loader(category_by_id_loader).load(category_id)
+        else:
+            async with info.context.db() as session:
+                row = await repository.category_by_slug(session, str(slug))
+        return Category.from_row(row) if row else None
