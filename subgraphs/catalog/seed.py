@@ -169,7 +169,8 @@ async def seed(database_url: str) -> None:
             await session.execute(
                 insert(CategoryRow).values(**row).on_conflict_do_nothing(index_elements=["slug"])
             )
-        ids = dict((await session.execute(select(CategoryRow.name, CategoryRow.id))).tuples().all())
+        rows = await session.execute(select(CategoryRow.name, CategoryRow.id))
+        ids = {name: category_id for name, category_id in rows}
         await session.execute(
             insert(ProductRow).on_conflict_do_nothing(index_elements=["sku"]), _products(ids)
         )
