@@ -10,10 +10,16 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import service_metadata
+from shared.events.outbox import outbox_table, processed_events_table
 
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
+
+
+# Declared so Alembic's autogenerate knows them; created by migration 0002.
+outbox_table(Base.metadata)
+processed_events_table(Base.metadata)
 
 
 class UserRow(Base):

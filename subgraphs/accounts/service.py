@@ -14,10 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth.principal import Role
 from shared.errors import DomainError, ValidationFailed, invalid_input
+from shared.events import record_event
+from shared.events.contracts import UserRegistered
 from subgraphs.accounts import passwords, repository
 from subgraphs.accounts.models import UserRow
 from subgraphs.accounts.tokens import TokenIssuer, hash_refresh_token, new_refresh_token
 
+SOURCE = "accounts"
 MAX_NAME_LENGTH = 200
 MAX_EMAIL_LENGTH = 320
 
@@ -89,6 +92,11 @@ class AccountsService:
                 raise DomainError(
                     "EMAIL_TAKEN", "An account with this e-mail already exists.", ["email"]
                 )
+            await record_event(
+                session,
+                UserRegistered(user_id=user.id, email=user.email, name=user.name),
+                source=SOURCE,
+            )
             return await self._sign_in(session, user)
 
     async def login(self, email: str, password: str) -> SignedIn:

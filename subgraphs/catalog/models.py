@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import service_metadata
+from shared.events.outbox import outbox_table, processed_events_table
 
 # Name and SKU weigh most, then the description; English stemming for words,
 # the 'simple' configuration for SKUs (no stemming of codes).
@@ -33,6 +34,11 @@ SEARCH_VECTOR_SQL = (
 
 class Base(DeclarativeBase):
     metadata = service_metadata()
+
+
+# Declared so Alembic's autogenerate knows them; created by migration 0002.
+outbox_table(Base.metadata)
+processed_events_table(Base.metadata)
 
 
 class CategoryRow(Base):

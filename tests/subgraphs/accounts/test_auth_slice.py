@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from tests.support.services import RunningService, mint_token
 
 REGISTER = """
@@ -95,3 +97,17 @@ async def test_jwks_publishes_the_signing_key(accounts: RunningService) -> None:
     keys = response.json()["keys"]
     assert [key["kty"] for key in keys] == ["OKP"]
     assert "d" not in keys[0]  # the private part never leaves
+
+
+async def test_register_records_user_registered_only_when_it_commits(
+    accounts: RunningService,
+) -> None:
+    variables = {"input": {"email": "ev@example.com", "password": "password1", "name": "Ev"}}
+    await accounts.graphql.execute(REGISTER, variables)
+    await accounts.graphql.execute(REGISTER, variables)  # EMAIL_TAKEN: rolled back
+    assert accounts.state.engine is not None
+    async with accounts.state.engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT type, envelope FROM outbox"))).all()
+    assert [row.type for row in rows] == ["UserRegistered"]
+    assert rows[0].envelope["data"]["email"] == "ev@example.com"
+    assert rows[0].envelope["source"] == "accounts"
