@@ -1,0 +1,15 @@
+"""Cart queries."""
+
+from __future__ import annotations
+
+import strawberry
+
+from subgraphs.cart.graphql.types import Cart, CartInfo, cart_service
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in user's cart.")
+    async def cart(self, info: CartInfo) -> Cart:
+        user_id = info.context.require_user().subject
+        return Cart.build(user_id, await cart_service(info).read(user_id))

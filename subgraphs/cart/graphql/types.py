@@ -1,0 +1,102 @@
+"""GraphQL types of the cart. `lineTotal` and `subtotal` come from the catalog."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.types import Info
+
+from shared.graphql.context import RequestContext
+from shared.graphql.errors import UserError, forbidden
+from subgraphs.cart.service import CartService, cart_id_for
+from subgraphs.cart.store import StoredCart
+
+CartInfo = Info[RequestContext, None]
+
+
+def cart_service(info: CartInfo) -> CartService:
+    service: CartService = info.context.services["cart"]
+    return service
+
+
+@strawberry.federation.type(keys=[Key(fields="id", resolvable=False)])
+class Product:
+    """A product, resolved by the catalog."""
+
+    id: strawberry.ID
+
+
+@strawberry.federation.type(keys=["id"])
+class CartItem:
+    id: strawberry.ID
+    product: Product
+    quantity: int
+
+    @classmethod
+    async def resolve_reference(cls, info: CartInfo, id: str) -> CartItem | None:
+        cart_id, _, product_id = id.partition(":")
+        cart = await Cart.resolve_reference(info, cart_id)
+        if cart is None:
+            return None
+        return next((item for item in cart.items if item.product.id == product_id), None)
+
+
+@strawberry.federation.type(keys=["id"])
+class Cart:
+    id: strawberry.ID
+    items: list[CartItem]
+    total_quantity: int
+    updated_at: datetime
+
+    @classmethod
+    def build(cls, user_id: str, stored: StoredCart) -> Cart:
+        cart_id = cart_id_for(user_id)
+        return cls(
+            id=strawberry.ID(cart_id),
+            items=[
+                CartItem(
+                    id=strawberry.ID(f"{cart_id}:{line.product_id}"),
+                    product=Product(id=strawberry.ID(line.product_id)),
+                    quantity=line.quantity,
+                )
+                for line in stored.lines
+            ],
+            total_quantity=sum(line.quantity for line in stored.lines),
+            # A cart never changed has no stored time: it is as new as now.
+            updated_at=stored.updated_at or datetime.now(UTC),
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: CartInfo, id: str) -> Cart | None:
+        user_id = info.context.require_user().subject
+        if id != cart_id_for(user_id):
+            # Someone else's cart: its existence is not ours to reveal.
+            return None
+        return cls.build(user_id, await cart_service(info).read(user_id))
+
+
+@strawberry.federation.type(keys=["id"])
+class User:
+    id: strawberry.ID
+
+    @classmethod
+    def resolve_reference(cls, info: CartInfo, id: str) -> User:
+        principal = info.context.require_user()
+        if principal.subject != id:
+            raise forbidden("You can only see your own cart.")
+        return cls(id=strawberry.ID(id))
+
+    @strawberry.field(description="The user's cart (the user themself only).")
+    async def cart(self, info: CartInfo) -> Cart:
+        principal = info.context.require_user()
+        if principal.subject != self.id:
+            raise forbidden("You can only see your own cart.")
+        return Cart.build(principal.subject, await cart_service(info).read(principal.subject))
+
+
+@strawberry.type
+class CartPayload:
+    cart: Cart | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

@@ -1,0 +1,92 @@
+"""Prices for the cart's types, contributed by the catalog.
+
+The cart owns `Cart.items` and `CartItem.quantity/product`; the gateway hands
+them to the catalog (`@requires`), which prices them at the current catalog
+price. The cart never stores or trusts a price.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+
+from shared.graphql.money import Money, money
+from subgraphs.catalog.graphql.loaders import product_by_id_loader
+from subgraphs.catalog.graphql.types import CatalogInfo, Product
+from subgraphs.catalog.models import ProductRow
+
+
+async def _price_of(info: CatalogInfo, product_id: str) -> Decimal:
+    row: ProductRow | None = None
+    if (parsed := _uuid(product_id)) is not None:
+        row = await info.context.loader(product_by_id_loader).load(parsed)
+    if row is None:
+        # Products are archived, never deleted; an unknown id cannot be priced.
+        raise LookupError(f"no product {product_id}")
+    return row.price
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+@strawberry.federation.type(keys=["id"])
+class CartItem:
+    id: strawberry.ID
+    quantity: int = strawberry.federation.field(external=True)
+    product_id: strawberry.Private[str]
+
+    @strawberry.federation.field(external=True)
+    async def product(self, info: CatalogInfo) -> Product:
+        row = await info.context.loader(product_by_id_loader).load(uuid.UUID(self.product_id))
+        return Product.from_row(row)
+
+    @strawberry.federation.field(
+        requires=["quantity product { id }"], description="Current catalog price times quantity."
+    )
+    async def line_total(self, info: CatalogInfo) -> Money:
+        return money(await _price_of(info, self.product_id) * self.quantity)
+
+    @classmethod
+    def from_representation(cls, id: str, data: dict[str, Any]) -> CartItem:
+        return cls(
+            id=strawberry.ID(id),
+            quantity=int(data.get("quantity") or 0),
+            product_id=str((data.get("product") or {}).get("id", "")),
+        )
+
+    @classmethod
+    def resolve_reference(cls, info: CatalogInfo, id: str, **fields: Any) -> CartItem:
+        return cls.from_representation(id, fields)
+
+
+@strawberry.federation.type(keys=["id"])
+class Cart:
+    id: strawberry.ID
+    items: list[CartItem] = strawberry.federation.field(external=True)
+
+    @strawberry.federation.field(
+        requires=["items { quantity product { id } }"],
+        description="Current catalog prices times quantities.",
+    )
+    async def subtotal(self, info: CatalogInfo) -> Money:
+        total = Decimal(0)
+        for item in self.items:
+            total += await _price_of(info, item.product_id) * item.quantity
+        return money(total)
+
+    @classmethod
+    def resolve_reference(
+        cls, info: CatalogInfo, id: str, items: list[dict[str, Any]] | None = None
+    ) -> Cart:
+        lines = [
+            CartItem.from_representation(f"{id}:{(item.get('product') or {}).get('id')}", item)
+            for item in items or []
+        ]
+        return cls(id=strawberry.ID(id), items=lines)
