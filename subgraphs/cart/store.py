@@ -20,21 +20,29 @@ OK = 0
 QUANTITY_LIMIT = 1
 LINE_LIMIT = 2
 
+# New lines go after the last one (timestamps tie within a millisecond).
+_NEXT_POSITION = """
+local function next_position(order_key)
+  local last = redis.call('ZRANGE', order_key, -1, -1, 'WITHSCORES')
+  return (tonumber(last[2]) or 0) + 1
+end
+"""
+
 # KEYS: lines, order, updated. ARGV: product, delta, max quantity, max lines, ttl, now.
-_ADD = """
+_ADD = _NEXT_POSITION + """
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local wanted = current + tonumber(ARGV[2])
 if wanted > tonumber(ARGV[3]) then return {1, current} end
 if current == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return {2, 0} end
 redis.call('HSET', KEYS[1], ARGV[1], wanted)
-redis.call('ZADD', KEYS[2], 'NX', ARGV[6], ARGV[1])
+if current == 0 then redis.call('ZADD', KEYS[2], next_position(KEYS[2]), ARGV[1]) end
 redis.call('SET', KEYS[3], ARGV[6])
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
 return {0, wanted}
 """
 
 # KEYS: lines, order, updated. ARGV: product, quantity (0 removes), max lines, ttl, now.
-_SET = """
+_SET = _NEXT_POSITION + """
 local quantity = tonumber(ARGV[2])
 local exists = redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1
 if quantity == 0 then
@@ -43,7 +51,7 @@ if quantity == 0 then
 else
   if not exists and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return {2, 0} end
   redis.call('HSET', KEYS[1], ARGV[1], quantity)
-  redis.call('ZADD', KEYS[2], 'NX', ARGV[5], ARGV[1])
+  if not exists then redis.call('ZADD', KEYS[2], next_position(KEYS[2]), ARGV[1]) end
 end
 redis.call('SET', KEYS[3], ARGV[5])
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
