@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -52,7 +53,8 @@ def _up(throwaway_data: bool | None) -> int:
 
 
 def _schema(argv: list[str]) -> int:
-    from shared import schema_pipeline
+    # Looked up at call time, so the pipeline is only imported when used.
+    schema_pipeline = importlib.import_module("shared.schema_pipeline")
 
     return int(schema_pipeline.main(argv) or 0)
 
