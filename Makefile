@@ -1,0 +1,43 @@
+# `make up` and `make test` work on a fresh clone with only Python 3.11, Node 20
+# and make: each first brings .venv and router/node_modules up to date with the
+# lock files, then hands over to the `minishop` CLI or pytest.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Stamp: the venv matches pyproject.toml and uv.lock as of its date.
+SYNCED := $(VENV)/.synced
+NODE_MODULES := router/node_modules/.package-lock.json
+
+.PHONY: up test lint deps node-deps
+
+up: deps
+	$(BIN)/minishop up
+
+test: lint deps
+	$(BIN)/pytest
+
+lint: $(SYNCED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+deps: $(SYNCED) node-deps
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install uv==0.13.8
+
+$(SYNCED): $(BIN)/uv pyproject.toml uv.lock
+	$(BIN)/uv sync --frozen
+	touch $@
+
+# npm ci needs the lock file; without one there is nothing to install from yet.
+ifneq ($(wildcard router/package-lock.json),)
+node-deps: $(NODE_MODULES)
+
+$(NODE_MODULES): router/package.json router/package-lock.json
+	npm ci --prefix router --no-audit --no-fund
+	mkdir -p $(dir $@) && touch $@
+else
+node-deps:
+endif
