@@ -128,8 +128,9 @@ class LaunchedStack:
 
     def kill(self) -> None:
         """Last resort after a failed test: the stack and whatever it left."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         for pid in processes_started_for(self.home):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
