@@ -38,6 +38,7 @@ from shared.devstack.postgres import (
     database_url,
     ensure_database,
 )
+from shared.devstack.process import port_is_free
 from shared.devstack.redis import EmbeddedRedis, RedisStartError
 from shared.devstack.signals import StopRequested, StopSignals
 from shared.devstack.supervisor import ChildExited, ChildSpec, NotReady, Supervisor
@@ -145,6 +146,13 @@ class _Stack:
             folder.mkdir(parents=True, exist_ok=True)
         kept = "throwaway data" if config.throwaway_data else "data kept between runs"
         self.say(f"minishop: home {config.home} ({kept})")
+        # Up front: a stranger answering a readiness URL must never pass for our child.
+        busy = [str(port) for port in config.ports if not port_is_free(port)]
+        if busy:
+            raise StackError(
+                f"port(s) {', '.join(busy)} already in use: is another MiniShop running? "
+                "(the MINISHOP_*_PORT variables move the stack)"
+            )
 
         postgres_url, redis_url, supervisor = await self._start_servers(cleanup)
         # The seeds run in this process: they must read the settings the children get.
@@ -263,8 +271,15 @@ async def run(config: StackConfig, steps: Steps | None = None, out: TextIO = sys
                 stack.say("minishop: stopping the rest…")
             except (StackError, PostgresStartError, RedisStartError) as error:
                 stack.say(f"minishop: error while {stack.doing}: {error}")
+            except Exception:
+                if not stack.stop.requested:
+                    stack.say(f"minishop: failed while {stack.doing}; stopping…")
+                    raise
+                # E.g. npm or a migration cut short by the same Ctrl-C: not a failure.
+                stack.say("minishop: stopping…")
+                code = 0
             except BaseException:
-                stack.say(f"minishop: failed while {stack.doing}; stopping…")
+                stack.say(f"minishop: interrupted while {stack.doing}; stopping…")
                 raise
     stack.say("minishop: stopped.")
     return code

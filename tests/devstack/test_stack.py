@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,3 +150,20 @@ def test_a_second_up_on_the_same_home_is_refused(stack: LaunchedStack, tmp_path:
     # The first one is untouched.
     assert stack.process.poll() is None
     assert env_of(stack.ports.gateway)["pid"]
+
+
+def test_a_busy_port_is_reported_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        launched = start(tmp_path / "home", MINISHOP_GATEWAY_PORT=str(port))
+        try:
+            assert launched.wait_exit(30) == 1
+        finally:
+            if launched.process.poll() is None:
+                launched.kill()
+
+    output = launched.output()
+    assert f"port(s) {port} already in use: is another MiniShop running?" in output
+    assert "starting Postgres" not in output
