@@ -13,7 +13,7 @@ import asyncio
 import signal
 from asyncio.subprocess import Process
 from collections.abc import Awaitable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -45,8 +45,8 @@ class Watched:
     name: str
     process: Process
     log_path: Path
+    # None for a server the supervisor only watches.
     spec: ChildSpec | None = None
-    ready: bool = field(default=False)
 
 
 class ChildExited(RuntimeError):
@@ -169,14 +169,12 @@ class Supervisor:
         assert watched.spec is not None
         url = watched.spec.ready_url
         if url is None:
-            watched.ready = True
             return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ready_timeout
         while loop.time() < deadline:
             try:
                 if (await client.get(url)).status_code == 200:
-                    watched.ready = True
                     return
             except httpx.TransportError:
                 pass
