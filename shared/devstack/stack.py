@@ -43,6 +43,7 @@ from shared.devstack.redis import EmbeddedRedis, RedisStartError
 from shared.devstack.signals import StopRequested, StopSignals
 from shared.devstack.supervisor import ChildExited, ChildSpec, NotReady, Supervisor
 from shared.services import ServiceSpec
+from shared.settings import DEV_ADMIN_PASSWORD
 
 READY_PREFIX = "MiniShop is ready:"
 # Children get this long after SIGTERM, the servers SERVER_GRACE after that:
@@ -154,6 +155,10 @@ class _Stack:
                 "(the MINISHOP_*_PORT variables move the stack)"
             )
 
+        # Before the servers: a missing npm package fails the run at once.
+        self.step("installing the gateway's npm packages if needed")
+        await asyncio.to_thread(self.steps.prepare_gateway, config.repo_root)
+
         postgres_url, redis_url, supervisor = await self._start_servers(cleanup)
         # The seeds run in this process: they must read the settings the children get.
         os.environ.update(shared_env(config, redis_url))
@@ -162,9 +167,6 @@ class _Stack:
         backends = Backends(
             postgres_url, redis_url, self.steps.ensure_signing_key(config.signing_key_path)
         )
-        self.step("installing the gateway's npm packages if needed")
-        await asyncio.to_thread(self.steps.prepare_gateway, config.repo_root)
-
         self.step(f"starting {len(config.services)} subgraphs")
         base = dict(os.environ)
         for spec in config.services:
@@ -177,7 +179,8 @@ class _Stack:
         await supervisor.wait_ready([gateway.name], config.ready_timeout)
 
         self.say(f"Logs: {config.log_dir}/<name>.log")
-        self.say(f"Admin (development only): {config.admin_email} / {config.admin_password}")
+        default = " (development default)" if config.admin_password == DEV_ADMIN_PASSWORD else ""
+        self.say(f"Admin{default}: {config.admin_email} / {config.admin_password}")
         self.say(
             f"{READY_PREFIX} GraphiQL at {config.gateway_url} "
             f"(admin: {config.admin_email} / {config.admin_password})"
