@@ -21,6 +21,9 @@ GATEWAY_NAME = "gateway"
 # Uvicorn's own limit for open connections at shutdown; below the supervisor's
 # grace period so a keep-alive connection never costs a SIGKILL.
 UVICORN_GRACEFUL_SECONDS = 3
+# Hive Gateway reads these itself: with APOLLO_* it wants a GraphOS graph instead
+# of our file, with CONFIG_PATH another config than router/gateway.config.ts.
+GATEWAY_UNSAFE_ENV = ("APOLLO_KEY", "APOLLO_GRAPH_REF", "CONFIG_PATH")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,7 @@ def subgraph_child(
 
 def gateway_env(config: StackConfig, backends: Backends, base: Mapping[str, str]) -> dict[str, str]:
     env = {
-        **base,
+        **{name: value for name, value in base.items() if name not in GATEWAY_UNSAFE_ENV},
         **shared_env(config, backends.redis_url),
         "MINISHOP_GATEWAY_PORT": str(config.gateway_port),
         "MINISHOP_SUPERGRAPH": str(config.supergraph_path),

@@ -157,7 +157,13 @@ class _Stack:
 
         # Before the servers: a missing npm package fails the run at once.
         self.step("installing the gateway's npm packages if needed")
-        await asyncio.to_thread(self.steps.prepare_gateway, config.repo_root)
+        try:
+            await asyncio.to_thread(self.steps.prepare_gateway, config.repo_root)
+        except Exception as error:
+            self.stop.check()  # npm cut short by the same Ctrl-C is a stop, not a failure
+            raise StackError(
+                f"the gateway's npm packages could not be installed: {error}"
+            ) from error
 
         postgres_url, redis_url, supervisor = await self._start_servers(cleanup)
         # The seeds run in this process: they must read the settings the children get.

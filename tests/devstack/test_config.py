@@ -122,7 +122,14 @@ def test_a_service_without_postgres_gets_no_database_url() -> None:
 def test_gateway_serves_the_supergraph_from_router_with_every_subgraph_url() -> None:
     config = StackConfig.from_env({"MINISHOP_GATEWAY_PORT": "9000"})
 
-    child = gateway_child(config, Backends(None, "redis://r:1/0", KEY), {})
+    given = {
+        "PATH": "/bin",
+        "APOLLO_KEY": "service:x",
+        "APOLLO_GRAPH_REF": "g@v",
+        "CONFIG_PATH": "x",
+    }
+
+    child = gateway_child(config, Backends(None, "redis://r:1/0", KEY), given)
 
     assert child.argv == (
         str(REPO_ROOT / "router/node_modules/.bin/hive-gateway"),
@@ -135,6 +142,9 @@ def test_gateway_serves_the_supergraph_from_router_with_every_subgraph_url() -> 
     )
     assert child.cwd == REPO_ROOT / "router"
     assert child.ready_url == "http://127.0.0.1:9000/readiness"
+    assert child.env["PATH"] == "/bin"
+    # These would make Hive ignore our supergraph file or config.
+    assert not {"APOLLO_KEY", "APOLLO_GRAPH_REF", "CONFIG_PATH"} & set(child.env)
     for spec in SERVICES:
         assert child.env[f"MINISHOP_SUBGRAPH_{spec.name.upper()}_URL"] == (
             f"http://127.0.0.1:{spec.port}/graphql"
