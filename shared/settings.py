@@ -15,6 +15,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ADMIN_EMAIL = "admin@minishop.local"
 DEV_ADMIN_PASSWORD = "minishop-admin-dev"  # noqa: S105 - a documented dev-only default
+DEV_INTERNAL_SECRET = "minishop-internal-dev-secret"  # noqa: S105 - a documented dev-only default
+MIN_INTERNAL_SECRET_LENGTH = 32
 
 
 class Environment(StrEnum):
@@ -45,6 +47,9 @@ class PlatformSettings(BaseSettings):
     # The demo admin the seed creates; the defaults are for development only.
     admin_email: str = DEV_ADMIN_EMAIL
     admin_password: str = DEV_ADMIN_PASSWORD
+    # Signs the tokens services present to each other's `/internal/…` routes;
+    # every service of one deployment must share it.
+    internal_secret: str = DEV_INTERNAL_SECRET
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> PlatformSettings:
@@ -53,6 +58,13 @@ class PlatformSettings(BaseSettings):
                 raise ValueError("MINISHOP_RATE_LIMITS=off is refused in production")
             if self.admin_password == DEV_ADMIN_PASSWORD:
                 raise ValueError("set MINISHOP_ADMIN_PASSWORD: the dev default is refused")
+            if self.internal_secret == DEV_INTERNAL_SECRET:
+                raise ValueError("set MINISHOP_INTERNAL_SECRET: the dev default is refused")
+            if len(self.internal_secret) < MIN_INTERNAL_SECRET_LENGTH:
+                raise ValueError(
+                    f"MINISHOP_INTERNAL_SECRET must be at least {MIN_INTERNAL_SECRET_LENGTH} "
+                    "characters in production"
+                )
         return self
 
     @property
