@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import ClassVar
 
 from shared.events.base import Event
@@ -24,3 +25,54 @@ class PasswordChanged(Event):
 
     def aggregate_id(self) -> str:
         return str(self.user_id)
+
+
+class ProductPriceChanged(Event):
+    """A product's price changed: prices shown elsewhere (carts, feeds) are stale."""
+
+    type: ClassVar[str] = "ProductPriceChanged"
+    producer: ClassVar[str] = "catalog"
+    product_id: uuid.UUID
+    sku: str
+    old_price: Decimal
+    new_price: Decimal
+    currency: str
+
+    def aggregate_id(self) -> str:
+        return str(self.product_id)
+
+
+class ProductArchived(Event):
+    """A product left the catalogue: no longer listed or sold, still resolvable by id."""
+
+    type: ClassVar[str] = "ProductArchived"
+    producer: ClassVar[str] = "catalog"
+    product_id: uuid.UUID
+    sku: str
+
+    def aggregate_id(self) -> str:
+        return str(self.product_id)
+
+
+class StockChanged(Event):
+    """Stock on hand or reserved changed; `available` is what can still be sold.
+
+    `kind` says what happened (ADJUSTED, INITIAL, RESERVED, COMMITTED, RELEASED,
+    EXPIRED, RESTOCKED); `order_id` is set for the reservation kinds.
+    """
+
+    type: ClassVar[str] = "StockChanged"
+    producer: ClassVar[str] = "catalog"
+    product_id: uuid.UUID
+    sku: str
+    kind: str
+    delta_on_hand: int
+    delta_reserved: int
+    on_hand: int
+    reserved: int
+    available: int
+    reason: str
+    order_id: uuid.UUID | None = None
+
+    def aggregate_id(self) -> str:
+        return str(self.product_id)
