@@ -30,6 +30,9 @@ from shared.auth.verifier import (
     bearer_token,
 )
 from shared.db.engine import create_engine, create_sessionmaker
+from shared.events.consumer import Consumer
+from shared.events.runtime import run_events
+from shared.events.settings import events_settings
 from shared.graphql.context import RequestContext
 from shared.observability.logging import configure_logging
 from shared.observability.metrics import metrics_endpoint
@@ -67,8 +70,12 @@ class ServiceDefinition:
     # called after `lifespans` have run, so it can use what they set up.
     key_source: Callable[[ServiceState], KeySource] | None = None
     routers: Sequence[APIRouter] = ()
-    # Background work tied to the app's lifetime (event relays, consumers…).
+    # Background work tied to the app's lifetime.
     lifespans: Sequence[Lifespan] = ()
+    # Event handlers of this service. With a database, the outbox relay and these
+    # consumers run inside the app unless MINISHOP_EVENTS_IN_PROCESS=false (then
+    # `minishop worker <service>` runs them).
+    consumers: Sequence[Consumer] = ()
 
 
 def create_service_app(definition: ServiceDefinition) -> FastAPI:
@@ -93,8 +100,22 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
             state.sessionmaker = create_sessionmaker(state.engine)
         app.state.service = state
         async with AsyncExitStack() as stack:
+            # Registered first so they close last, after the event loops stopped.
+            stack.push_async_callback(state.redis.aclose)
+            if state.engine is not None:
+                stack.push_async_callback(state.engine.dispose)
             for extra in definition.lifespans:
                 await stack.enter_async_context(extra(state))
+            if state.engine is not None and events_settings().in_process:
+                await stack.enter_async_context(
+                    run_events(
+                        service=definition.name,
+                        engine=state.engine,
+                        redis=state.redis,
+                        consumers=definition.consumers,
+                        sessionmaker=state.sessionmaker,
+                    )
+                )
             if definition.key_source is not None:
                 state.verifier = TokenVerifier(
                     definition.key_source(state),
@@ -102,12 +123,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
                     audience=platform.jwt_audience,
                     leeway_seconds=platform.jwt_leeway_seconds,
                 )
-            try:
-                yield
-            finally:
-                if state.engine is not None:
-                    await state.engine.dispose()
-                await state.redis.aclose()
+            yield
 
     app = FastAPI(
         title=f"MiniShop {definition.name}",
@@ -115,6 +131,8 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    # `minishop worker` reads the consumers from here.
+    app.state.definition = definition
     app.add_middleware(RequestIdMiddleware)
 
     async def get_context(request: Request) -> RequestContext:

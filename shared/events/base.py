@@ -16,17 +16,29 @@ class Event(BaseModel):
 
     class UserRegistered(Event):
         type: ClassVar[str] = "UserRegistered"
+        producer: ClassVar[str] = "accounts"
         user_id: uuid.UUID
         email: str
+
+    `producer` is the one service that records it: the event travels on that
+    service's stream, which is where its consumers look for it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     type: ClassVar[str]
+    producer: ClassVar[str]
 
     def aggregate_id(self) -> str:
         """The entity the event is about; events of one aggregate keep their order."""
         raise NotImplementedError
+
+    @classmethod
+    def check_declared(cls) -> None:
+        """Raise TypeError unless the class names its type and producer."""
+        for attribute in ("type", "producer"):
+            if not isinstance(getattr(cls, attribute, None), str):
+                raise TypeError(f"{cls.__name__} must set the class variable `{attribute}`")
 
 
 class EventEnvelope(BaseModel):

@@ -11,6 +11,7 @@ from shared.events.base import Event
 
 class UserRegistered(Event):
     type: ClassVar[str] = "UserRegistered"
+    producer: ClassVar[str] = "accounts"
     user_id: uuid.UUID
     email: str
     name: str
@@ -21,6 +22,7 @@ class UserRegistered(Event):
 
 class PasswordChanged(Event):
     type: ClassVar[str] = "PasswordChanged"
+    producer: ClassVar[str] = "accounts"
     user_id: uuid.UUID
 
     def aggregate_id(self) -> str:

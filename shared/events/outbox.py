@@ -64,8 +64,22 @@ def processed_events_table(metadata: MetaData) -> Table:
 OUTBOX = outbox_table(MetaData())
 
 
-async def record_event(session: AsyncSession, event: Event, *, source: str) -> EventEnvelope:
-    """Add `event` to the outbox inside the session's current transaction."""
+async def record_event(
+    session: AsyncSession, event: Event, *, source: str | None = None
+) -> EventEnvelope:
+    """Add `event` to the outbox inside the session's current transaction.
+
+    `source` defaults to the event class's `producer`; a different one is
+    refused, since consumers look for the event on its producer's stream.
+
+        async with sessionmaker.begin() as session:
+            user = await repository.insert_user(session, ...)
+            await record_event(session, UserRegistered(user_id=user.id, ...))
+    """
+    type(event).check_declared()
+    if source is not None and source != event.producer:
+        raise ValueError(f"{event.type} is published by {event.producer!r}, not {source!r}")
+    source = event.producer
     trace: dict[str, str] = {}
     if request_id := current_request_id():
         trace["request_id"] = request_id
