@@ -58,4 +58,5 @@ const result = composeServices(parseInput(await readStdin()));
 if (result.errors) {
   fail(result.errors.map((error) => `${errorCode(error)}: ${error.message}`));
 }
-process.stdout.write(result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`);
+const sdl = result.supergraphSdl;
+process.stdout.write(sdl.endsWith('\n') ? sdl : `${sdl}\n`);

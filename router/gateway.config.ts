@@ -1,0 +1,323 @@
+/**
+ * MiniShop gateway: Hive Gateway 2.15 (pinned in package.json) serving the
+ * composed supergraph where no container engine runs. Apollo Router serves the
+ * same supergraph in containers (router.yaml); both enforce the same policies.
+ *
+ * Start it from this folder, where the CLI finds this file by its default name:
+ *
+ *   cd router && node_modules/.bin/hive-gateway supergraph ../schema/supergraph.graphql \
+ *     --host 127.0.0.1 --port 4000
+ *
+ * `supergraph [schemaPathOrUrl]` takes the file positionally (without it, the
+ * file comes from MINISHOP_SUPERGRAPH below); `--host`/`--port` override the
+ * values below; `-c, --config-path` names another config file. Hive also
+ * reads HOST, PORT, FORK, CONFIG_PATH and, beware, APOLLO_KEY/APOLLO_GRAPH_REF
+ * (it then wants a GraphOS graph ref instead of a file): keep those two out
+ * of the gateway's environment.
+ *
+ * Environment:
+ *   MINISHOP_SUPERGRAPH            supergraph file (default ../schema/supergraph.graphql)
+ *   MINISHOP_GATEWAY_PORT          port (default 4000); it always listens on 127.0.0.1
+ *   MINISHOP_SUBGRAPH_<NAME>_URL   where subgraph <name> really is, overriding the
+ *                                  supergraph's routing URL (e.g. MINISHOP_SUBGRAPH_ACCOUNTS_URL)
+ *   MINISHOP_CORS_ORIGINS          comma-separated browser origins allowed, with credentials
+ *                                  (default http://localhost:3000,http://127.0.0.1:3000)
+ *   MINISHOP_INTROSPECTION         on|off (default on); off also hides GraphiQL and field suggestions
+ *
+ * Endpoints: POST/GET /graphql (GraphiQL on GET with Accept: text/html),
+ * /healthcheck, /readiness, /metrics (Prometheus).
+ */
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+
+const env = process.env;
+
+// Operation limits. The subgraphs cap depth at 15 and tokens at 5000 on their
+// own; the gateway is the tighter, first wall.
+const MAX_DEPTH = 12;
+const MAX_TOKENS = 2000;
+const MAX_ALIASES = 30;
+const MAX_REQUEST_BYTES = 256 * 1024;
+const SUBGRAPH_TIMEOUT_MS = 10_000;
+
+const REQUEST_ID_HEADER = 'x-request-id';
+// The same shape the subgraphs accept (shared/observability/request_id.py):
+// anything else from a client is replaced, so one id names the request in
+// every log, and a header cannot inject into them.
+const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// Services authenticate direct calls to each other with this header; a client
+// must never be able to present it through the public endpoint.
+const SERVICE_TOKEN_HEADER = 'x-minishop-service-token';
+const FORWARDED_CLIENT_HEADERS = ['authorization'];
+
+// The codes MiniShop's subgraphs give their errors (shared/graphql/errors.py,
+// the API contract). A subgraph error with any other code, or none, was not
+// meant for clients: its message may name a host, a table or a stack frame.
+const PUBLIC_ERROR_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+]);
+const INTERNAL_MESSAGE = 'Internal server error.';
+
+const DEFAULT_CORS_ORIGINS = 'http://localhost:3000,http://127.0.0.1:3000';
+const SUBGRAPH_URL_ENV = /^MINISHOP_SUBGRAPH_([A-Z0-9_]+)_URL$/;
+
+const DEFAULT_QUERY = `# MiniShop: the first products of the catalogue.
+query Products {
+  products(first: 5) {
+    totalCount
+    nodes {
+      id
+      name
+      price {
+        amount
+        currencyCode
+      }
+      inStock
+    }
+  }
+}
+`;
+
+function flag(name: string, fallback: boolean): boolean {
+  const value = env[name]?.trim().toLowerCase();
+  if (!value) return fallback;
+  if (['1', 'on', 'true', 'yes'].includes(value)) return true;
+  if (['0', 'off', 'false', 'no'].includes(value)) return false;
+  throw new Error(`${name} must be on or off, got ${JSON.stringify(env[name])}`);
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) {
+    throw new Error(`MINISHOP_GATEWAY_PORT must be a port number, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
+}
+
+/**
+ * Subgraph locations from MINISHOP_SUBGRAPH_<NAME>_URL, keyed by the subgraph
+ * name in the supergraph (`join__graph(name: ...)`, lower case). Hive merges
+ * these transport entries over the routing URLs composed into the supergraph.
+ */
+function subgraphLocations(): Record<string, { location: string }> {
+  const entries: Record<string, { location: string }> = {};
+  for (const [key, value] of Object.entries(env)) {
+    const match = SUBGRAPH_URL_ENV.exec(key);
+    if (!match || !value) continue;
+    new URL(value); // fail at start-up on a typo, not on the first request
+    entries[match[1].toLowerCase()] = { location: value };
+  }
+  return entries;
+}
+
+function corsOrigins(): Set<string> {
+  const raw = env.MINISHOP_CORS_ORIGINS ?? DEFAULT_CORS_ORIGINS;
+  return new Set(
+    raw
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/$/, ''))
+      .filter(Boolean),
+  );
+}
+
+const introspection = flag('MINISHOP_INTROSPECTION', true);
+const allowedOrigins = corsOrigins();
+
+/** Subgraph request headers, edited as a `Headers` whatever shape Hive gave them. */
+function editHeaders(
+  init: HeadersInit | undefined,
+  edit: (headers: Headers) => void,
+): Record<string, string> {
+  const headers = new Headers(init);
+  edit(headers);
+  return Object.fromEntries(headers.entries());
+}
+
+/** Takes a valid client request id or makes one; sends it to subgraphs and back. */
+function useRequestId(): GatewayPlugin {
+  const ids = new WeakMap<Request, string>();
+  return {
+    onRequest({ request }) {
+      const incoming = request.headers.get(REQUEST_ID_HEADER);
+      const valid = incoming !== null && VALID_REQUEST_ID.test(incoming);
+      ids.set(request, valid ? incoming : crypto.randomUUID().replaceAll('-', ''));
+    },
+    onFetch({ context, options, setOptions }) {
+      const request = context && 'request' in context ? (context.request as Request) : undefined;
+      const id = request && ids.get(request);
+      if (!id) return;
+      const headers = editHeaders(options.headers, (h) => h.set(REQUEST_ID_HEADER, id));
+      setOptions({ ...options, headers });
+    },
+    onResponse({ request, response }) {
+      const id = ids.get(request);
+      if (id) response.headers.set(REQUEST_ID_HEADER, id);
+    },
+  };
+}
+
+/** Whatever else adds headers upstream, the service credential never leaves from here. */
+function useNoServiceTokenUpstream(): GatewayPlugin {
+  return {
+    onFetch({ options, setOptions }) {
+      const headers = editHeaders(options.headers, (h) => h.delete(SERVICE_TOKEN_HEADER));
+      setOptions({ ...options, headers });
+    },
+  };
+}
+
+function isPublicError(error: GraphQLError): boolean {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && PUBLIC_ERROR_CODES.has(code);
+}
+
+/**
+ * A second wall behind the subgraphs' own masking: a subgraph error without
+ * a public code reaches the client as a generic internal error (the original
+ * is logged). Paths are kept so the error still points at its field.
+ */
+function useSubgraphErrorMasking(): GatewayPlugin {
+  return {
+    onSubgraphExecute({ subgraphName, log }) {
+      return ({ result, setResult }) => {
+        if (Symbol.asyncIterator in result) return; // no subscriptions in MiniShop
+        const errors = (result as ExecutionResult).errors;
+        if (!errors?.length || errors.every(isPublicError)) return;
+        const masked = errors.map((error) => {
+          if (isPublicError(error)) return error;
+          log.error(
+            { subgraph: subgraphName, error: error.message, path: error.path },
+            'subgraph error masked',
+          );
+          return new GraphQLError(INTERNAL_MESSAGE, {
+            nodes: error.nodes,
+            source: error.source,
+            positions: error.positions,
+            path: error.path,
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          });
+        });
+        setResult({ ...(result as ExecutionResult), errors: masked });
+      };
+    },
+  };
+}
+
+/** CORS answers differ per Origin (see `cors` below): caches must key on it. */
+function useVaryOnOrigin(): GatewayPlugin {
+  return {
+    onResponse({ response }) {
+      const vary = response.headers.get('vary');
+      if (!vary?.toLowerCase().split(/\s*,\s*/).includes('origin')) {
+        response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
+      }
+    },
+  };
+}
+
+/** 413 before reading a body larger than the limit (Yoga's own cap is 25 MB). */
+function useRequestSizeLimit(limit: number): GatewayPlugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+      const length = request.headers.get('content-length');
+      const reject = (status: number, message: string) =>
+        endResponse(
+          fetchAPI.Response.json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }, { status }),
+        );
+      if (length === null) {
+        // A chunked body has no length to check up front; every GraphQL client sends one.
+        if (request.headers.has('transfer-encoding')) reject(411, 'Content-Length required.');
+        return;
+      }
+      if (!/^\d+$/.test(length)) reject(400, 'Content-Length header is invalid.');
+      else if (Number(length) > limit) reject(413, 'Request body too large.');
+    },
+  };
+}
+
+export const gatewayConfig = defineConfig({
+  supergraph: env.MINISHOP_SUPERGRAPH || '../schema/supergraph.graphql',
+  host: '127.0.0.1',
+  port: port(env.MINISHOP_GATEWAY_PORT, 4000),
+  transportEntries: {
+    ...subgraphLocations(),
+    '*.http': { options: { timeout: SUBGRAPH_TIMEOUT_MS } },
+  },
+
+  // Only the caller's credentials travel on; the request id is added by the plugin.
+  propagateHeaders: {
+    fromClientToSubgraphs({ request }) {
+      const headers: Record<string, string> = {};
+      for (const name of FORWARDED_CLIENT_HEADERS) {
+        const value = request.headers.get(name);
+        if (value) headers[name] = value;
+      }
+      return headers;
+    },
+  },
+  requestId: false, // replaced by useRequestId below, which validates the client's id
+
+  // Browsers from the listed origins may call with credentials; any other
+  // origin gets no CORS headers at all (never "null", which sandboxed frames send).
+  cors: (request) => {
+    const origin = request.headers.get('origin');
+    if (!origin || !allowedOrigins.has(origin)) return false;
+    return {
+      origin: [origin],
+      credentials: true,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        REQUEST_ID_HEADER,
+        'apollo-require-preflight',
+        'x-apollo-operation-name',
+        'x-graphql-client-name',
+      ],
+      exposedHeaders: [REQUEST_ID_HEADER],
+      maxAge: 600,
+    };
+  },
+  // A browser sends a cross-site request without preflight only with a
+  // "simple" content type (form, multipart, text/plain) or none (GET); Yoga
+  // lets every other content type through (application/json from curl
+  // included) and wants one of these headers on the rest. `content-type` is
+  // deliberately not in the list: a text/plain form post has one.
+  csrfPrevention: {
+    requestHeaders: ['x-graphql-client-name', 'apollo-require-preflight', 'x-apollo-operation-name'],
+  },
+
+  graphiql: introspection ? { title: 'MiniShop', defaultQuery: DEFAULT_QUERY } : false,
+  // Every asset inlined: works offline, unlike Hive Laboratory or the CDN GraphiQL.
+  renderGraphiQL,
+  landingPage: false,
+  disableIntrospection: introspection ? undefined : { disableIf: () => true },
+  blockFieldSuggestions: !introspection,
+
+  maxDepth: MAX_DEPTH,
+  maxTokens: MAX_TOKENS,
+  // Unexpected errors (a subgraph down, a bug here) become this message, and
+  // never carry the original error, not even when NODE_ENV=development.
+  maskedErrors: { errorMessage: INTERNAL_MESSAGE, isDev: false },
+  healthCheckEndpoint: '/healthcheck',
+  readinessCheckEndpoint: '/readiness',
+  prometheus: { endpoint: '/metrics', metrics: true },
+
+  plugins: () => [
+    useRequestId(),
+    useNoServiceTokenUpstream(),
+    useSubgraphErrorMasking(),
+    useVaryOnOrigin(),
+    useRequestSizeLimit(MAX_REQUEST_BYTES),
+    maxAliasesPlugin({ n: MAX_ALIASES }),
+  ],
+});
