@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -195,6 +196,13 @@ def ensure_router_node_modules(root: Path = REPO_ROOT) -> bool:
                 f"npm ci in {router} failed (status {completed.returncode}):\n"
                 f"{completed.stderr[-4000:]}"
             )
+        # A lock file dated ahead of the clock (a checkout from a skewed
+        # machine) would otherwise look newer than every install, forever.
+        marker = router / "node_modules" / ".package-lock.json"
+        if marker.is_file():
+            lock_mtime = (router / "package-lock.json").stat().st_mtime
+            stamp = max(time.time(), lock_mtime)
+            os.utime(marker, (stamp, stamp))
     return True
 
 
