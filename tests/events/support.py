@@ -92,14 +92,16 @@ async def insert_effect(
     )
 
 
+Hook = Callable[[ParcelMoved], Awaitable[None]]
+
+
 def effect_consumer(
-    group: str,
-    handled_by: str = "",
-    before: Callable[[ParcelMoved], Awaitable[None]] | None = None,
+    group: str, handled_by: str = "", before: Hook | None = None, after: Hook | None = None
 ) -> Consumer:
     """A consumer recording each ParcelMoved / UserRegistered it handles.
 
-    `before` runs first inside the handler: tests use it to fail or to block.
+    `before` and `after` run inside the handler's transaction, around the
+    effect's insert: tests use them to fail, block or die there.
     """
     consumer = Consumer(group)
 
@@ -112,6 +114,8 @@ def effect_consumer(
         await insert_effect(
             session, group, handled_by, envelope.id, event.parcel_id, event.position
         )
+        if after is not None:
+            await after(event)
 
     @consumer.on(UserRegistered)
     async def user_registered(
