@@ -98,12 +98,15 @@ async def test_a_stop_signal_ends_the_wait_for_readiness(tmp_path: Path) -> None
     silent = f"http://127.0.0.1:{free_port()}/ready"
     with StopSignals() as stop:
         supervisor = Supervisor(tmp_path, stop, grace=2)
+        # A real Ctrl-C to this process, caught by the handler StopSignals installed.
+        ctrl_c = asyncio.get_running_loop().call_later(0.3, os.kill, os.getpid(), signal.SIGINT)
         try:
             await supervisor.spawn(python("slow", "import time; time.sleep(60)", tmp_path, silent))
-            asyncio.get_running_loop().call_later(0.3, os.kill, os.getpid(), signal.SIGINT)
             with pytest.raises(StopRequested):
                 await supervisor.wait_ready(["slow"], 30)
         finally:
+            # Never let it fire once the handler is gone: it would end the test run.
+            ctrl_c.cancel()
             await supervisor.stop()
     assert stop.received is signal.SIGINT
 
