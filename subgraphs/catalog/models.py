@@ -1,16 +1,19 @@
-"""Catalog tables: categories and products."""
+"""Catalog tables: categories, products, reservations and the stock audit trail."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Computed,
     DateTime,
     ForeignKey,
+    Identity,
     Integer,
     Numeric,
     String,
@@ -23,12 +26,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.db import service_metadata
 from shared.events.outbox import outbox_table, processed_events_table
 
-# Name and SKU weigh most, then the description; English stemming for words,
-# the 'simple' configuration for SKUs (no stemming of codes).
+# Name and SKU weigh most, then the description. English stemming for words;
+# 'simple' (no stemming) for SKUs, and for the name once more at a low weight so
+# that a half-typed word longer than its stem ("runn" for "running", stem "run")
+# still finds it by prefix. Migration 0004 created the column from this text.
 SEARCH_VECTOR_SQL = (
     "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
     "setweight(to_tsvector('simple', coalesce(sku, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(description, '')), 'B')"
+    "setweight(to_tsvector('english', coalesce(description, '')), 'B') || "
+    "setweight(to_tsvector('simple', coalesce(name, '')), 'C')"
 )
 
 
@@ -43,6 +49,7 @@ processed_events_table(Base.metadata)
 
 class CategoryRow(Base):
     __tablename__ = "categories"
+    __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200))
@@ -55,6 +62,9 @@ class CategoryRow(Base):
 
 class ProductRow(Base):
     __tablename__ = "products"
+    # Read server-set values (timestamps) back with RETURNING on insert and update,
+    # instead of expiring them: an async session cannot load them lazily later.
+    __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
@@ -69,8 +79,9 @@ class ProductRow(Base):
     stock_reserved: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID)
+    # Only SQL reads it: deferred, so loading a page of products does not ship it.
     search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True)
+        TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), deferred=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
@@ -80,3 +91,56 @@ class ProductRow(Base):
     @property
     def stock_available(self) -> int:
         return self.stock_on_hand - self.stock_reserved
+
+
+class ReservationStatus(StrEnum):
+    RESERVED = "RESERVED"  # holding stock until committed, released or expired
+    COMMITTED = "COMMITTED"  # paid: the units left the stock on hand
+    RELEASED = "RELEASED"  # given back (payment failed, order cancelled)
+    EXPIRED = "EXPIRED"  # neither committed nor released in time
+
+
+class ReservationRow(Base):
+    """One order's hold on stock; the order id makes every call on it idempotent."""
+
+    __tablename__ = "reservations"
+    __mapper_args__ = {"eager_defaults": True}
+
+    order_id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    # The service that reserved (from its service token), for the audit trail.
+    caller: Mapped[str] = mapped_column(String(40))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class ReservationLineRow(Base):
+    __tablename__ = "reservation_lines"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reservations.order_id", ondelete="CASCADE"), primary_key=True
+    )
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class StockMovementRow(Base):
+    """The audit trail: every change to a product's stock, who made it and why."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    delta_on_hand: Mapped[int] = mapped_column(Integer)
+    delta_reserved: Mapped[int] = mapped_column(Integer)
+    on_hand_after: Mapped[int] = mapped_column(Integer)
+    reserved_after: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    # "user:<id>" for an admin, "service:<name>" for a calling service, "system:<job>".
+    actor: Mapped[str] = mapped_column(String(100))
+    order_id: Mapped[uuid.UUID | None] = mapped_column(UUID)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

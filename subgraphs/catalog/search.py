@@ -2,20 +2,58 @@
 
 Words are reduced to letters and digits (no tsquery syntax from users), all must
 match, and the last word matches as a prefix so results appear while typing.
+Each word matches in its stemmed English form or as typed (SKUs, half-typed
+words); English stop words are dropped, so "the tent" finds tents.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, func, select
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_WORDS = 12
 
 
+def search_terms(search: str) -> list[str]:
+    """`"Blue runn"` → `["blue", "runn:*"]`; empty when nothing searchable remains."""
+    words = [word.lower() for word in _WORD.findall(search)][:MAX_WORDS]
+    if words:
+        words[-1] = f"{words[-1]}:*"
+    return words
+
+
 def to_tsquery_text(search: str) -> str | None:
     """`"Blue runn"` → `"blue & runn:*"`; None when nothing searchable remains."""
-    words = [word.lower() for word in _WORD.findall(search)][:MAX_WORDS]
-    if not words:
+    terms = search_terms(search)
+    return " & ".join(terms) if terms else None
+
+
+def _term_query(term: str) -> ColumnElement[Any]:
+    english = func.to_tsquery("english", term)
+    as_typed = func.to_tsquery("simple", term)
+    # An English stop word yields an empty query, which `&&` ignores: keep it
+    # empty rather than let the unstemmed form demand the word be present.
+    return case(
+        (func.numnode(english) == 0, english),
+        else_=english.op("||")(as_typed),
+    )
+
+
+def search_query(search: str | None) -> ColumnElement[Any] | None:
+    """The tsquery for `search` as a scalar subquery, or None when there is nothing
+    to search for.
+
+    A subquery is evaluated once per statement (an InitPlan), so the ranking in
+    the select list does not rebuild the query for every row, and the GIN index
+    condition sees a single value.
+    """
+    terms = search_terms(search) if search else []
+    if not terms:
         return None
-    words[-1] = f"{words[-1]}:*"
-    return " & ".join(words)
+    combined = _term_query(terms[0])
+    for term in terms[1:]:
+        combined = combined.op("&&")(_term_query(term))
+    return select(combined).scalar_subquery()

@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from subgraphs.catalog.models import SEARCH_VECTOR_SQL
+# The expression as this revision created it (0004 changed it); a migration
+# never follows later edits of the models.
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
+    "setweight(to_tsvector('simple', coalesce(sku, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(description, '')), 'B')"
+)
 
 revision: str = "0001"
 down_revision: str | None = None

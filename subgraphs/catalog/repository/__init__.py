@@ -1,0 +1,71 @@
+"""All SQL of the catalog service, one module per concern."""
+
+from subgraphs.catalog.repository.categories import (
+    categories_by_ids,
+    category_by_id,
+    category_by_slug,
+    category_with_descendants,
+    children_of,
+    insert_category,
+    lock_tree,
+    root_categories,
+    slug_taken,
+)
+from subgraphs.catalog.repository.listing import (
+    ProductOrder,
+    ProductQuery,
+    count_products,
+    list_products,
+    sort_columns,
+)
+from subgraphs.catalog.repository.products import (
+    insert_product,
+    lock_product,
+    lock_products,
+    product_by,
+    products_by_ids,
+    slugs_like,
+    taken_identifiers,
+)
+from subgraphs.catalog.repository.stock import (
+    add_lines,
+    add_movements,
+    claim_due,
+    claim_order,
+    lines_of,
+    movements_of,
+    reservation,
+    reservation_lines,
+)
+
+__all__ = [
+    "ProductOrder",
+    "ProductQuery",
+    "add_lines",
+    "add_movements",
+    "categories_by_ids",
+    "category_by_id",
+    "category_by_slug",
+    "category_with_descendants",
+    "children_of",
+    "claim_due",
+    "claim_order",
+    "count_products",
+    "insert_category",
+    "insert_product",
+    "lines_of",
+    "list_products",
+    "lock_product",
+    "lock_products",
+    "lock_tree",
+    "movements_of",
+    "product_by",
+    "products_by_ids",
+    "reservation",
+    "reservation_lines",
+    "root_categories",
+    "slug_taken",
+    "slugs_like",
+    "sort_columns",
+    "taken_identifiers",
+]
