@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -11,6 +12,14 @@ from shared.settings import ServiceSettings
 
 class CatalogSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CATALOG_", extra="ignore")
+
+    # How long stock stays held for an order that is neither committed (paid)
+    # nor released; a caller may ask for less or more, up to the maximum.
+    reservation_ttl_seconds: int = Field(default=900, ge=1)
+    reservation_max_ttl_seconds: int = Field(default=86_400, ge=1)
+    # How often the expiry sweep runs, and how many holds it releases per transaction.
+    reservation_sweep_seconds: float = Field(default=30.0, gt=0)
+    reservation_sweep_batch: int = Field(default=100, ge=1, le=1000)
 
 
 @cache
