@@ -15,8 +15,10 @@ from subgraphs.catalog.graphql.loaders import category_by_id_loader, product_by_
 from subgraphs.catalog.graphql.types import CatalogInfo, Category, Product, ProductSort
 from subgraphs.catalog.models import ProductRow
 from subgraphs.catalog.repository import ProductOrder, ProductQuery
+from subgraphs.catalog.service.validation import normalise_sku
 
 MAX_SEARCH_LENGTH = 200
+PARTNER_SCOPE = "catalog:read"
 
 
 @strawberry.input
@@ -103,11 +105,16 @@ class Query:
                 product_id
             )
         else:
+            if sku is not None:
+                given["sku"] = normalise_sku(sku)
             async with info.context.db() as session:
                 row = await repository.product_by(session, **given)
         return Product.from_row(row) if row else None
 
-    @strawberry.field(description="Active products, filtered and sorted, a page at a time.")
+    @strawberry.field(
+        description="Active products, filtered and sorted, a page at a time. Public; a "
+        "partner client needs the catalog:read scope."
+    )
     async def products(
         self,
         info: CatalogInfo,
@@ -116,6 +123,9 @@ class Query:
         filter: ProductFilter | None = None,
         sort: ProductSort | None = None,
     ) -> Connection[Product]:
+        principal = info.context.principal
+        if principal is not None and principal.is_partner:
+            info.context.require_scope(PARTNER_SCOPE)
         filter = filter or ProductFilter()
         if (
             filter.min_price is not None

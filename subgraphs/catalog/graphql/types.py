@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
@@ -33,7 +34,7 @@ class ProductSort(Enum):
     NAME_ASC = "NAME_ASC"
 
 
-@strawberry.federation.type(keys=[Key(fields="id", resolvable=False)])
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
 class User:
     """A user, resolved by the accounts service."""
 
