@@ -29,7 +29,9 @@ end
 """
 
 # KEYS: lines, order, updated. ARGV: product, delta, max quantity, max lines, ttl, now.
-_ADD = _NEXT_POSITION + """
+_ADD = (
+    _NEXT_POSITION
+    + """
 local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
 local wanted = current + tonumber(ARGV[2])
 if wanted > tonumber(ARGV[3]) then return {1, current} end
@@ -40,9 +42,12 @@ redis.call('SET', KEYS[3], ARGV[6])
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
 return {0, wanted}
 """
+)
 
 # KEYS: lines, order, updated. ARGV: product, quantity (0 removes), max lines, ttl, now.
-_SET = _NEXT_POSITION + """
+_SET = (
+    _NEXT_POSITION
+    + """
 local quantity = tonumber(ARGV[2])
 local exists = redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1
 if quantity == 0 then
@@ -57,6 +62,7 @@ redis.call('SET', KEYS[3], ARGV[5])
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
 return {0, quantity}
 """
+)
 
 # KEYS: lines, order, updated, processed marker. ARGV: ttl, now, marker ttl, then
 # product/quantity pairs. Takes the ordered quantities out once per event.
