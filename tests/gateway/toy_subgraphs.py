@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Final
 
 import strawberry
 import uvicorn
@@ -22,7 +23,7 @@ from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
-FEDERATION_VERSION = "2.11"
+FEDERATION_VERSION: Final = "2.11"
 PRODUCT_NAMES = {"1": "Teapot", "2": "Kettle"}
 REVIEWS = {"1": ["Brews well."], "2": ["Loud.", "Fast."]}
 INTERNAL_HOST = "db-primary.internal.minishop:5432"
