@@ -36,6 +36,7 @@ class ServiceSpec:
 SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("accounts", 4001),
     ServiceSpec("catalog", 4002),
+    ServiceSpec("cart", 4003, uses_postgres=False),
 )
 
 
