@@ -1,0 +1,158 @@
+"""The cart subgraph with a real catalog over HTTP: rules, ownership, failure."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+
+from shared.devstack.process import free_port
+from shared.services import service
+from subgraphs.cart.service import cart_id_for
+from subgraphs.catalog.seed import seed
+from tests.support.http_server import serve
+from tests.support.services import RunningService, mint_token, running_service
+
+ALICE = "aaaaaaaa-0000-4000-8000-000000000001"
+BOB = "bbbbbbbb-0000-4000-8000-000000000002"
+
+ADD = """
+mutation Add($productId: ID!, $quantity: Int!) {
+  addToCart(productId: $productId, quantity: $quantity) {
+    cart { id totalQuantity items { quantity product { id } } }
+    userErrors { field code message }
+  }
+}
+"""
+UPDATE = """
+mutation Update($productId: ID!, $quantity: Int!) {
+  updateCartItem(productId: $productId, quantity: $quantity) {
+    cart { totalQuantity } userErrors { code }
+  }
+}
+"""
+CART = "query { cart { id totalQuantity items { quantity product { id } } } }"
+ENTITIES = """
+query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on Cart { id totalQuantity }
+    ... on User { cart { id } }
+  }
+}
+"""
+
+
+@pytest.fixture
+async def catalog_url(catalog: RunningService) -> AsyncIterator[str]:
+    assert catalog.state.engine is not None
+    await seed(catalog.state.engine.url.render_as_string(hide_password=False))
+    async with serve(catalog.app) as url:
+        yield url
+
+
+async def _cart_with_catalog_at(url: str, redis_url: str) -> AsyncIterator[RunningService]:
+    env = {"MINISHOP_SERVICE_CATALOG_URL": url}
+    async with running_service(
+        service("cart"), database_url=None, redis_url=redis_url, env=env
+    ) as cart:
+        yield cart
+
+
+@pytest.fixture
+async def cart(catalog_url: str, redis_url: str) -> AsyncIterator[RunningService]:
+    async for running in _cart_with_catalog_at(catalog_url, redis_url):
+        yield running
+
+
+async def _product_ids(catalog: RunningService, count: int) -> list[str]:
+    assert catalog.state.engine is not None
+    async with catalog.state.engine.connect() as connection:
+        rows = await connection.execute(
+            text("SELECT id FROM products ORDER BY sku LIMIT :n"), {"n": count}
+        )
+        return [str(row.id) for row in rows]
+
+
+async def test_add_update_remove_follow_the_rules(
+    cart: RunningService, catalog: RunningService
+) -> None:
+    alice = cart.graphql.as_user(mint_token(ALICE))
+    first, second = await _product_ids(catalog, 2)
+    added = (await alice.execute(ADD, {"productId": first, "quantity": 2})).ok()["addToCart"]
+    assert added["userErrors"] == []
+    assert added["cart"]["id"] == cart_id_for(ALICE)
+    await alice.execute(ADD, {"productId": second, "quantity": 1})
+    for quantity in (0, 100):
+        bad = (await alice.execute(ADD, {"productId": first, "quantity": quantity})).ok()
+        assert bad["addToCart"]["userErrors"][0]["code"] == "INVALID_INPUT"
+    over = (await alice.execute(ADD, {"productId": first, "quantity": 98})).ok()["addToCart"]
+    assert over["userErrors"][0]["code"] == "INVALID_INPUT" and over["cart"] is None
+    updated = (await alice.execute(UPDATE, {"productId": first, "quantity": 0})).ok()
+    assert updated["updateCartItem"]["cart"]["totalQuantity"] == 1
+    missing = (await alice.execute(UPDATE, {"productId": first, "quantity": 3})).ok()
+    assert missing["updateCartItem"]["userErrors"][0]["code"] == "NOT_FOUND"
+    cleared = (await alice.execute("mutation { clearCart { cart { totalQuantity } } }")).ok()
+    assert cleared["clearCart"]["cart"]["totalQuantity"] == 0
+
+
+async def test_unknown_and_archived_products_are_not_found(
+    cart: RunningService, catalog: RunningService
+) -> None:
+    alice = cart.graphql.as_user(mint_token(ALICE))
+    (archived,) = await _product_ids(catalog, 1)
+    assert catalog.state.engine is not None
+    async with catalog.state.engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE products SET active = false WHERE id = :id"), {"id": archived}
+        )
+    for product_id in (archived, str(uuid.uuid4()), "not-a-uuid"):
+        result = (await alice.execute(ADD, {"productId": product_id, "quantity": 1})).ok()
+        assert result["addToCart"]["userErrors"][0]["code"] == "NOT_FOUND"
+    assert (await alice.execute(CART)).ok()["cart"]["items"] == []
+
+
+async def test_anonymous_calls_are_unauthenticated(cart: RunningService) -> None:
+    result = await cart.graphql.execute(CART)
+    assert result.error_codes == ["UNAUTHENTICATED"]
+    add = await cart.graphql.execute(ADD, {"productId": str(uuid.uuid4()), "quantity": 1})
+    assert add.error_codes == ["UNAUTHENTICATED"]
+
+
+async def test_no_one_reaches_another_users_cart_through_entities(
+    cart: RunningService, catalog: RunningService
+) -> None:
+    (product,) = await _product_ids(catalog, 1)
+    alice = cart.graphql.as_user(mint_token(ALICE))
+    await alice.execute(ADD, {"productId": product, "quantity": 1})
+    bob = cart.graphql.as_user(mint_token(BOB))
+    admin = cart.graphql.as_user(mint_token(BOB, roles=["CUSTOMER", "ADMIN"]))
+    alices_cart = {"__typename": "Cart", "id": cart_id_for(ALICE)}
+    for caller in (bob, admin):
+        as_cart = await caller.execute(ENTITIES, {"representations": [alices_cart]})
+        assert as_cart.ok()["_entities"] == [None]
+        as_user = await caller.execute(
+            ENTITIES, {"representations": [{"__typename": "User", "id": ALICE}]}
+        )
+        assert as_user.error_codes == ["FORBIDDEN"]
+    own = await alice.execute(ENTITIES, {"representations": [alices_cart]})
+    assert own.ok()["_entities"] == [{"id": cart_id_for(ALICE), "totalQuantity": 1}]
+
+
+async def test_with_the_catalog_stopped_add_fails_cleanly_and_changes_nothing(
+    cart: RunningService, catalog: RunningService, redis_url: str
+) -> None:
+    (product,) = await _product_ids(catalog, 1)
+    alice_token = mint_token(ALICE)
+    await cart.graphql.as_user(alice_token).execute(ADD, {"productId": product, "quantity": 1})
+    closed_port = f"http://127.0.0.1:{free_port()}"
+    async for stranded in _cart_with_catalog_at(closed_port, redis_url):
+        alice = stranded.graphql.as_user(alice_token)
+        result = await alice.execute(ADD, {"productId": product, "quantity": 5})
+        assert result.data is None
+        assert result.error_codes == ["INTERNAL_SERVER_ERROR"]
+        message = result.errors[0]["message"]
+        assert "catalog" in message and "127.0.0.1" not in message and "Traceback" not in message
+        after = (await alice.execute(CART)).ok()["cart"]
+        assert [item["quantity"] for item in after["items"]] == [1]
