@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from shared.devstack.config import REPO_ROOT, StackConfig
 from shared.services import SERVICES
 from tests.devstack.launch import STOP_LIMIT_SECONDS, LaunchedStack, StackPorts, launch
+from tests.support.accounts import login
+from tests.support.graphql import GraphQLClient
 
 MINISHOP = Path(sys.executable).with_name("minishop")
 READY_LIMIT_SECONDS = 120.0
@@ -102,3 +105,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     first = items.index(ours[0])
     rest = [item for item in items if item not in lifecycle]
     items[:] = rest[:first] + lifecycle + rest[first:]
+
+
+@pytest.fixture
+async def gateway(stack: Stack) -> AsyncIterator[GraphQLClient]:
+    """A GraphQL client of the gateway (anonymous; `as_user(token)` signs in)."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        yield GraphQLClient(http, path=stack.gateway_url)
+
+
+@pytest.fixture
+async def admin_token(stack: Stack, gateway: GraphQLClient) -> str:
+    return await login(gateway, stack.admin_email, stack.admin_password)
