@@ -6,6 +6,8 @@ import uuid
 from decimal import Decimal
 from typing import ClassVar
 
+from pydantic import BaseModel, ConfigDict
+
 from shared.events.base import Event
 
 
@@ -78,3 +80,23 @@ class StockChanged(Event):
 
     def aggregate_id(self) -> str:
         return str(self.product_id)
+
+
+class OrderedLine(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    product_id: uuid.UUID
+    quantity: int
+
+
+class OrderPlaced(Event):
+    """An order was placed from a user's cart: the cart gives up what was ordered."""
+
+    type: ClassVar[str] = "OrderPlaced"
+    producer: ClassVar[str] = "orders"
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    lines: tuple[OrderedLine, ...]
+
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
