@@ -195,7 +195,12 @@ class ServiceClient:
         )
 
     async def post(
-        self, path: str, *, body: BaseModel, response_model: type[ModelT], idempotent: bool
+        self,
+        path: str,
+        *,
+        response_model: type[ModelT],
+        idempotent: bool,
+        body: BaseModel | None = None,
     ) -> ModelT:
         """`idempotent=True` only for routes keyed so that a repeat changes nothing."""
         return await self._client.call(
