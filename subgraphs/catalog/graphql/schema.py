@@ -14,4 +14,6 @@ from subgraphs.catalog.graphql.types import Category, Product, User
 
 Mutation = merge_types("Mutation", (ProductMutations, CategoryMutations, StockMutations))
 
-schema = build_schema(query=Query, mutation=Mutation, types=[Product, Category, User, Cart, CartItem])
+schema = build_schema(
+    query=Query, mutation=Mutation, types=[Product, Category, User, Cart, CartItem]
+)

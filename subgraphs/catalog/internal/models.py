@@ -66,6 +66,27 @@ class ShortLine(_Strict):
     available: int
 
 
+class ReservationConflictDetails(BaseModel):
+    lines: list[ShortLine] = Field(default_factory=list, description="OUT_OF_STOCK: short lines.")
+    product_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="PRODUCT_UNAVAILABLE: unknown or archived products."
+    )
+
+
+class ReservationConflictBody(BaseModel):
+    """The shared error shape (`shared.internal.ErrorBody`) with its details typed."""
+
+    code: str
+    message: str
+    details: ReservationConflictDetails = Field(default_factory=ReservationConflictDetails)
+
+
+class ReservationConflict(BaseModel):
+    """409: OUT_OF_STOCK, PRODUCT_UNAVAILABLE, INVALID_STATE or IDEMPOTENCY_CONFLICT."""
+
+    error: ReservationConflictBody
+
+
 class ProductLookupRequest(_Strict):
     ids: Annotated[list[uuid.UUID], Field(min_length=1, max_length=MAX_LOOKUP_IDS)]
 

@@ -29,6 +29,8 @@ from subgraphs.catalog.internal.models import (
     ProductLookupRequest,
     ProductSummary,
     Reservation,
+    ReservationConflict,
+    ReservationConflictDetails,
     ReserveRequest,
     ShortLine,
 )
@@ -51,25 +53,28 @@ def _services(request: Request) -> CatalogServices:
 def _api_error(error: DomainError) -> InternalApiError:
     details: dict[str, object] = {}
     if isinstance(error, OutOfStock):
-        details["lines"] = [
-            ShortLine(
-                product_id=s.product_id, requested=s.requested, available=s.available
-            ).model_dump(mode="json")
+        short = [
+            ShortLine(product_id=s.product_id, requested=s.requested, available=s.available)
             for s in error.lines
         ]
+        details = ReservationConflictDetails(lines=short).model_dump(mode="json")
     elif isinstance(error, ProductsUnavailable):
-        details["product_ids"] = [str(pid) for pid in error.product_ids]
+        conflict = ReservationConflictDetails(product_ids=error.product_ids)
+        details = conflict.model_dump(mode="json")
     if error.field:
         details["field"] = error.field
-    return InternalApiError(
-        _STATUS_OF_CODE.get(error.code, 409), error.code, error.message, details
-    )
+    status = _STATUS_OF_CODE.get(error.code, 409)
+    return InternalApiError(status, error.code, error.message, details)
+
+
+# Documents the 409 body, with the OUT_OF_STOCK lines typed.
+_CONFLICT: dict[int | str, dict[str, object]] = {409: {"model": ReservationConflict}}
 
 
 @reservations_router.post(
     "/reservations",
     response_model=Reservation,
-    responses=error_responses(409),
+    responses=_CONFLICT,
     summary="Hold stock for every line of an order, or for none",
     description="409 OUT_OF_STOCK lists the short lines in `details.lines`; 409 "
     "PRODUCT_UNAVAILABLE lists unknown or archived products in `details.product_ids`; "
@@ -93,7 +98,7 @@ async def reserve(body: ReserveRequest, caller: ServiceCaller, request: Request)
 @reservations_router.post(
     "/reservations/{order_id}/commit",
     response_model=Reservation,
-    responses=error_responses(404, 409),
+    responses={**error_responses(404), **_CONFLICT},
     summary="The order is paid: its held units leave the stock on hand",
 )
 async def commit(order_id: uuid.UUID, caller: ServiceCaller, request: Request) -> Reservation:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.catalog.models import ProductRow
@@ -70,6 +70,15 @@ async def slugs_like(session: AsyncSession, base: str) -> set[str]:
         or_(ProductRow.slug == base, ProductRow.slug.like(pattern, escape="\\"))
     )
     return set(await session.scalars(statement))
+
+
+# The first key of the two-key advisory locks on derived product slugs.
+SLUG_LOCK_SPACE = 0x736C7567  # "slug"
+
+
+async def lock_slug(session: AsyncSession, slug: str) -> None:
+    """Hold a lock named by `slug` until the transaction ends."""
+    await session.execute(select(func.pg_advisory_xact_lock(SLUG_LOCK_SPACE, func.hashtext(slug))))
 
 
 async def insert_product(session: AsyncSession, **values: Any) -> ProductRow:

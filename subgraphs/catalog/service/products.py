@@ -50,9 +50,6 @@ class ProductChanges:
     slug: str = KEEP
 
 
-DERIVED_SLUG_ATTEMPTS = 3
-
-
 def _as_uuid(value: str | None) -> uuid.UUID | None:
     try:
         return uuid.UUID(value) if value else None
@@ -73,8 +70,14 @@ def _identifier_error(error: IntegrityError) -> DomainError | None:
 
 
 async def _free_slug(session: AsyncSession, name: str) -> str:
-    """The slug of `name`, with `-2`, `-3`… appended when products already use it."""
+    """The slug of `name`, with `-2`, `-3`… appended when products already use it.
+
+    Creates deriving the same slug wait for each other (a lock held until
+    commit), so concurrent products of one name get `x`, `x-2`, `x-3`… rather
+    than colliding.
+    """
     base = slugify(name)
+    await repository.lock_slug(session, base)
     used = await repository.slugs_like(session, base)
     if base not in used:
         return base
@@ -117,21 +120,13 @@ class ProductService:
             "category_id": category_id,
             "created_by": _as_uuid(created_by),
         }
-        for attempt in range(1, DERIVED_SLUG_ATTEMPTS + 1):
-            try:
-                return await self._create_once(values, slug, initial_stock, created_by)
-            except IntegrityError as error:
-                problem = _identifier_error(error)
-                # A derived slug taken by a concurrent create: derive again.
-                derived_slug_lost = (
-                    slug is None and problem is not None and problem.code == "SLUG_TAKEN"
-                )
-                if derived_slug_lost and attempt < DERIVED_SLUG_ATTEMPTS:
-                    continue
-                if problem is not None:
-                    raise problem from error
-                raise
-        raise AssertionError("unreachable")
+        try:
+            return await self._create_once(values, slug, initial_stock, created_by)
+        except IntegrityError as error:
+            # Lost a race the checks above could not see: the unique index decided.
+            if (problem := _identifier_error(error)) is not None:
+                raise problem from error
+            raise
 
     async def _create_once(
         self, values: dict[str, Any], slug: str | None, initial_stock: int, actor: str | None
