@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 import redis.exceptions
 import sqlalchemy.exc
@@ -106,6 +108,7 @@ class DeliveryHandler:
         settings: EventsSettings,
         consumer_name: str,
         loop: BackgroundLoop,
+        still_reader: Callable[[], bool] = lambda: True,
     ) -> None:
         self.consumer = consumer
         self._sessionmaker = sessionmaker
@@ -113,6 +116,12 @@ class DeliveryHandler:
         self._settings = settings
         self.consumer_name = consumer_name
         self._loop = loop
+        # False once the group's lease is lost: a retry would then take the
+        # message back from the new reader.
+        self._still_reader = still_reader
+
+    def _should_stop_retrying(self) -> bool:
+        return self._loop.stopping or not self._still_reader()
 
     @property
     def group(self) -> str:
@@ -165,7 +174,7 @@ class DeliveryHandler:
                     )
                     await self._loop.pause(outage_wait)
                     outage_wait = min(outage_wait * 2, OUTAGE_BACKOFF_MAX_SECONDS)
-                    if self._loop.stopping:
+                    if self._should_stop_retrying():
                         return Outcome.LEFT_PENDING
                     continue
                 HANDLER_FAILURES.labels(self.group, delivery.type).inc()
@@ -180,7 +189,7 @@ class DeliveryHandler:
                     await self._dead_letter(delivery, error, attempts)
                     return Outcome.DEAD_LETTERED
                 await self._loop.pause(self._settings.retry_delay_seconds * attempts)
-                if self._loop.stopping or not await self._claim_again(delivery):
+                if self._should_stop_retrying() or not await self._claim_again(delivery):
                     return Outcome.LEFT_PENDING
                 attempts += 1
                 continue
@@ -227,7 +236,7 @@ class DeliveryHandler:
         return bool(claimed)
 
     async def _dead_letter(self, delivery: Delivery, error: BaseException, attempts: int) -> None:
-        fields = {
+        fields: dict[Any, Any] = {
             **delivery.fields,
             "stream": delivery.stream,
             "message_id": delivery.message_id,

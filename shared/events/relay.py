@@ -31,7 +31,7 @@ from typing import Any
 
 import asyncpg
 from redis.asyncio import Redis
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.events.lifecycle import BackgroundLoop
@@ -85,7 +85,8 @@ class Relay(BackgroundLoop):
         self._wake = asyncio.Event()
         # Set while the LISTEN connection is up: tests wait on it.
         self.listening = asyncio.Event()
-        self._next_housekeeping = 0.0
+        self._next_sample = 0.0
+        self._next_prune = 0.0
 
     async def run(self) -> None:
         listener = asyncio.create_task(self._listen(), name=f"{self.name} listener")
@@ -136,7 +137,7 @@ class Relay(BackgroundLoop):
             )
         return len(rows)
 
-    async def _append(self, rows: Sequence[Row[Any]]) -> None:
+    async def _append(self, rows: Sequence[Any]) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
             for row in rows:
                 envelope: dict[str, Any] = row.envelope
@@ -159,13 +160,12 @@ class Relay(BackgroundLoop):
 
     async def _housekeeping_if_due(self) -> None:
         now = time.monotonic()
-        if now < self._next_housekeeping:
-            return
-        self._next_housekeeping = now + min(
-            self._settings.housekeeping_interval_seconds, self._settings.metrics_interval_seconds
-        )
-        await self.sample_backlog()
-        await self.prune()
+        if now >= self._next_sample:
+            self._next_sample = now + self._settings.metrics_interval_seconds
+            await self.sample_backlog()
+        if now >= self._next_prune:
+            self._next_prune = now + self._settings.housekeeping_interval_seconds
+            await self.prune()
 
     async def sample_backlog(self) -> int:
         """Refresh the backlog gauges; returns the number of unpublished rows."""

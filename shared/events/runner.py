@@ -52,6 +52,16 @@ PENDING_PAGE = 1000
 Entries = Sequence[tuple[str | None, dict[str, str] | None]]
 
 
+def _by_stream(response: Any) -> list[tuple[str, Entries]]:
+    """XREADGROUP's reply as (stream, entries) pairs. The client speaks RESP2
+    (`create_redis`), which answers a list; RESP3 would answer a dict."""
+    if not response:
+        return []
+    if isinstance(response, dict):
+        return list(response.items())
+    return [(stream, entries) for stream, entries in response]
+
+
 class ConsumerRunner(BackgroundLoop):
     """Runs one `Consumer` against Postgres (its service's database) and Redis.
 
@@ -87,6 +97,7 @@ class ConsumerRunner(BackgroundLoop):
             settings=self.settings,
             consumer_name=self.consumer_name,
             loop=self,
+            still_reader=lambda: self.lease.held,
         )
         # Set while this runner is the group's reader (tests wait on it).
         self.reading = asyncio.Event()
@@ -107,7 +118,12 @@ class ConsumerRunner(BackgroundLoop):
                     backoff = 0.5
                 else:
                     await self.pause(self.lease_ttl / 3)
-            except Exception:
+            except Exception as error:
+                if isinstance(error, ResponseError) and "NOGROUP" in str(error):
+                    # Redis lost the stream (a flush, a failover without
+                    # persistence): the next round creates the group again.
+                    logger.warning("%s: stream or group vanished; recreating it", self.name)
+                    continue
                 logger.exception("%s failed; retrying in %.1fs", self.name, backoff)
                 await self.pause(backoff)
                 backoff = min(backoff * 2, ERROR_BACKOFF_MAX_SECONDS)
@@ -186,8 +202,9 @@ class ConsumerRunner(BackgroundLoop):
             return []
         return [
             Delivery(stream, message_id, fields or {})
-            for stream, entries in response
+            for stream, entries in _by_stream(response)
             for message_id, fields in entries
+            if message_id is not None
         ]
 
     async def _handle_all(self, deliveries: Sequence[Delivery]) -> None:
@@ -206,7 +223,7 @@ class ConsumerRunner(BackgroundLoop):
                     {stream: "0"},
                     count=self.settings.read_count,
                 )
-                entries: Entries = response[0][1] if response else []
+                entries = [entry for _, found in _by_stream(response) for entry in found]
                 if not entries:
                     break
                 await self._handle_all(await self._with_attempts(stream, entries))
@@ -305,5 +322,5 @@ class ConsumerRunner(BackgroundLoop):
             unread = await self._redis.xrange(
                 stream, min=f"({info['last-delivered-id']}", max="+", count=1
             )
-            lag_ms = now_ms - int(unread[0][0].split("-")[0]) if unread else 0
+            lag_ms = now_ms - int(str(unread[0][0]).split("-")[0]) if unread else 0
             CONSUMER_LAG_SECONDS.labels(self.group, stream).set(max(lag_ms, 0) / 1000)

@@ -77,6 +77,7 @@ async def consume(database_url: str, redis_url: str, crash: str) -> None:
             settings=runner.settings,
             consumer_name=CONSUMER_NAME,
             loop=runner,
+            still_reader=lambda: runner.lease.held,
         )
     runner.start()
     await asyncio.sleep(LIMIT_SECONDS)

@@ -238,6 +238,16 @@ async def test_stopping_abandons_a_stuck_message_without_losing_it(
         await wait_for(pending_is(redis, "ledger", 0), what="its acknowledgement")
 
 
+async def test_a_consumer_creates_its_group_again_when_redis_loses_the_stream(
+    consumer_db: AsyncEngine, sessions: async_sessionmaker[AsyncSession], redis: Redis
+) -> None:
+    async with running(effect_consumer("ledger"), sessions, redis, "c1") as runner:
+        await wait_for(is_set(runner.reading), what="the reader")
+        await redis.delete(STREAM)  # the group goes with it
+        await _xadd(redis, _envelope(ParcelMoved(parcel_id="p", position=1)))
+        await wait_for(effects_count_is(consumer_db, 1), what="the new message applied")
+
+
 async def test_lag_and_pending_gauges_follow_the_group(
     sessions: async_sessionmaker[AsyncSession], redis: Redis
 ) -> None:

@@ -102,7 +102,7 @@ async def test_relay_catches_up_after_its_listen_connection_is_killed(
         killed = await scalar(
             producer,
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE application_name = :name",
+            " WHERE application_name = :name AND datname = current_database()",
             name=f"minishop-{PRODUCER}-relay",
         )
         assert killed == 1
