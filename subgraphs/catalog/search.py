@@ -3,7 +3,7 @@
 Words are reduced to letters and digits (no tsquery syntax from users), all must
 match, and the last word matches as a prefix so results appear while typing.
 Each word matches in its stemmed English form or as typed (SKUs, half-typed
-words); English stop words are dropped, so "the tent" finds tents.
+words); whole English stop words are dropped, so "the tent" finds tents.
 """
 
 from __future__ import annotations
@@ -34,8 +34,12 @@ def to_tsquery_text(search: str) -> str | None:
 def _term_query(term: str) -> ColumnElement[Any]:
     english = func.to_tsquery("english", term)
     as_typed = func.to_tsquery("simple", term)
-    # An English stop word yields an empty query, which `&&` ignores: keep it
-    # empty rather than let the unstemmed form demand the word be present.
+    if term.endswith(":*"):
+        # Half-typed: "s" or "the" may be the start of "shoe" or "thermos", so a
+        # prefix that happens to be a stop word still matches as typed.
+        return english.op("||")(as_typed)
+    # A whole English stop word yields an empty query, which `&&` ignores: keep
+    # it empty rather than let the unstemmed form demand the word be present.
     return case(
         (func.numnode(english) == 0, english),
         else_=english.op("||")(as_typed),
