@@ -1,0 +1,127 @@
+"""Full-text search: stemmed, case-insensitive, prefix on the last word, SKUs, ranked by
+name before description, and pages that visit each match once."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from subgraphs.catalog.models import SEARCH_VECTOR_SQL
+from tests.subgraphs.catalog.support import SEARCH, create_product, sql
+from tests.support.services import RunningService
+
+
+async def _search(service: RunningService, search: str, **variables: Any) -> dict[str, Any]:
+    result = await service.graphql.execute(SEARCH, {"search": search, "first": 100, **variables})
+    products: dict[str, Any] = result.ok()["products"]
+    return products
+
+
+async def _names_with_word(service: RunningService, pattern: str) -> set[str]:
+    rows = await sql(service, "SELECT name FROM products")
+    return {row[0] for row in rows if re.search(pattern, row[0], re.IGNORECASE)}
+
+
+async def test_words_match_in_any_form_and_case(seeded: RunningService) -> None:
+    # "shoe" is stemmed like "Shoes"; "RUNNING" like "Running"; case never matters.
+    expected = await _names_with_word(seeded, r"\bRunning Shoes\b")
+    for typed in ("running shoe", "RUNNING SHOES", "Running  shoes!"):
+        found = await _search(seeded, typed)
+        assert {e["node"]["name"] for e in found["edges"]} == expected, typed
+        assert found["totalCount"] == len(expected) > 0
+
+
+async def test_the_last_word_matches_as_a_prefix_even_past_its_stem(
+    seeded: RunningService,
+) -> None:
+    # "runn" is not a prefix of the stem "run" of "Running", but of the word itself.
+    expected = await _names_with_word(seeded, r"\brunn")
+    found = await _search(seeded, "runn")
+    assert {e["node"]["name"] for e in found["edges"]} == expected
+    assert any("Trail Runners" in name for name in expected)
+    assert any("Running Shoes" in name for name in expected)
+    espresso = await _search(seeded, "espresso mach")
+    assert espresso["totalCount"] == len(await _names_with_word(seeded, r"espresso machine"))
+
+
+async def test_stop_words_do_not_have_to_appear(seeded: RunningService) -> None:
+    with_stop_word = await _search(seeded, "the tent")
+    without = await _search(seeded, "tent")
+    assert with_stop_word["totalCount"] == without["totalCount"] > 0
+
+
+async def test_skus_and_descriptions_are_searched(seeded: RunningService) -> None:
+    by_sku = await _search(seeded, "ms-hea-0001")
+    assert by_sku["edges"][0]["node"]["sku"] == "MS-HEA-0001"
+    by_description = await _search(seeded, "weeknight dinners")
+    assert by_description["totalCount"] == 20  # every cookware product says so
+
+
+async def test_name_matches_rank_above_description_matches(catalog: RunningService) -> None:
+    await create_product(catalog, name="Garden Hose", description="Cedar scented packaging.")
+    await create_product(catalog, name="Cedar Bench", description="A bench for the garden.")
+    await create_product(catalog, name="Oak Stool", description="Not that one.")
+    found = await _search(catalog, "cedar", sort="RELEVANCE")
+    assert [e["node"]["name"] for e in found["edges"]] == ["Cedar Bench", "Garden Hose"]
+    # A search without a sort is ranked too.
+    assert [e["node"]["name"] for e in (await _search(catalog, "cedar"))["edges"]] == [
+        "Cedar Bench",
+        "Garden Hose",
+    ]
+
+
+@pytest.mark.parametrize("typed", ["a & b | !c", "x:* <-> (y)", "'; DROP TABLE products; --", "é"])
+async def test_search_syntax_from_users_is_plain_text(seeded: RunningService, typed: str) -> None:
+    result = await seeded.graphql.execute(SEARCH, {"search": typed})
+    assert result.ok()["products"]["totalCount"] >= 0
+    assert (await sql(seeded, "SELECT count(*) FROM products"))[0][0] == 240
+
+
+async def test_search_combines_with_filters_and_sorts(seeded: RunningService) -> None:
+    found = await _search(
+        seeded, "lamp", minPrice="20", maxPrice="120", inStock=True, sort="PRICE_DESC"
+    )
+    amounts = [float(e["node"]["price"]["amount"]) for e in found["edges"]]
+    assert amounts == sorted(amounts, reverse=True)
+    assert all(20 <= a <= 120 for a in amounts) and amounts
+    assert all(e["node"]["stock"] > 0 for e in found["edges"])
+    assert found["totalCount"] == len(amounts)
+
+
+async def test_relevance_pages_visit_every_match_once(seeded: RunningService) -> None:
+    # Many products tie on rank ("warranty" is in every description): the id decides.
+    total = (await _search(seeded, "warranty"))["totalCount"]
+    seen: list[str] = []
+    after = None
+    while True:
+        page = await _search(seeded, "warranty", first=17, after=after, sort="RELEVANCE")
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert total == 240
+    assert len(seen) == len(set(seen)) == total
+
+
+async def test_a_search_page_with_categories_is_at_most_three_statements(
+    seeded: RunningService,
+) -> None:
+    query = """
+    query { products(first: 100, filter: {search: "s"}) {
+      nodes { id category { id parent { id } } } } }
+    """
+    with seeded.sql.counting() as statements:
+        nodes = (await seeded.graphql.execute(query)).ok()["products"]["nodes"]
+    assert len(nodes) == 100
+    assert len(statements) <= 3, statements.statements
+
+
+async def test_the_migrated_search_vector_is_the_models(seeded: RunningService) -> None:
+    # The column was created by a migration; the models describe it for readers.
+    rows = await sql(
+        seeded,
+        f"SELECT bool_and(search_vector = ({SEARCH_VECTOR_SQL})) FROM products",  # noqa: S608
+    )
+    assert rows[0][0] is True
