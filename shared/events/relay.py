@@ -10,6 +10,11 @@ One batch is one database transaction:
 3. `XADD` them (one MULTI/EXEC);
 4. mark them published and commit.
 
+Rows go out in `seq` order, which is commit order where it matters: two
+transactions changing one aggregate serialize on its row, so the second, which
+records its event after changing that row, takes its `seq` after the first
+committed. That is how each aggregate's events keep their order on the stream.
+
 A crash between 3 and 4 rolls the marking back and the rows are appended again
 on the next round: an event may be published twice, never lost. Consumers
 de-duplicate by event id.
