@@ -15,7 +15,9 @@ from subgraphs.catalog.repository.listing import (
     ProductOrder,
     ProductQuery,
     count_products,
+    count_statement,
     list_products,
+    page_statement,
     sort_columns,
 )
 from subgraphs.catalog.repository.products import (
@@ -52,6 +54,7 @@ __all__ = [
     "claim_due",
     "claim_order",
     "count_products",
+    "count_statement",
     "insert_category",
     "insert_product",
     "lines_of",
@@ -61,6 +64,7 @@ __all__ = [
     "lock_slug",
     "lock_tree",
     "movements_of",
+    "page_statement",
     "product_by",
     "products_by_ids",
     "reservation",

@@ -38,7 +38,9 @@ class ProductQuery:
 
 def _filtered(query: ProductQuery, tsquery: ColumnElement[Any] | None) -> list[ColumnElement[bool]]:
     # Archived products never appear in lists or search; they still resolve by id.
-    conditions: list[ColumnElement[bool]] = [ProductRow.active.is_(True)]
+    # Plain `active`, not `active IS TRUE`: the partial indexes are `WHERE active`,
+    # and the planner only matches the predicate as written.
+    conditions: list[ColumnElement[bool]] = [ProductRow.active.expression]
     if tsquery is not None:
         conditions.append(ProductRow.search_vector.op("@@")(tsquery))
     if query.category_ids is not None:
@@ -118,10 +120,8 @@ def _rank(tsquery: ColumnElement[Any] | None) -> ColumnElement[Any] | None:
     return func.ts_rank_cd(ProductRow.search_vector, tsquery, 1)
 
 
-async def list_products(
-    session: AsyncSession, query: ProductQuery, limit: int, after_key: Sequence[Any] | None
-) -> list[tuple[ProductRow, list[Any]]]:
-    """One page of products with each row's sort key (for its cursor).
+def page_statement(query: ProductQuery, limit: int, after_key: Sequence[Any] | None) -> Select[Any]:
+    """The SELECT of one page: each product row, then its sort key columns.
 
     ValueError when `after_key` does not fit this listing's keyset.
     """
@@ -132,12 +132,21 @@ async def list_products(
     statement: Select[Any] = select(ProductRow, *key_columns).where(*_filtered(query, tsquery))
     if after_key is not None:
         statement = statement.where(_seek(columns, parse_key(columns, after_key)))
-    statement = statement.order_by(*(sort.order_by() for sort in columns)).limit(limit)
-    result = await session.execute(statement)
+    return statement.order_by(*(sort.order_by() for sort in columns)).limit(limit)
+
+
+def count_statement(query: ProductQuery) -> Select[Any]:
+    tsquery = search_query(query.search)
+    return select(func.count()).select_from(ProductRow).where(*_filtered(query, tsquery))
+
+
+async def list_products(
+    session: AsyncSession, query: ProductQuery, limit: int, after_key: Sequence[Any] | None
+) -> list[tuple[ProductRow, list[Any]]]:
+    """One page of products with each row's sort key (for its cursor)."""
+    result = await session.execute(page_statement(query, limit, after_key))
     return [(row[0], list(row[1:])) for row in result.all()]
 
 
 async def count_products(session: AsyncSession, query: ProductQuery) -> int:
-    tsquery = search_query(query.search)
-    statement = select(func.count()).select_from(ProductRow).where(*_filtered(query, tsquery))
-    return int(await session.scalar(statement) or 0)
+    return int(await session.scalar(count_statement(query)) or 0)
