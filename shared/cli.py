@@ -1,4 +1,5 @@
-"""The `minishop` command: `up` runs the local stack, `schema` the schema pipeline."""
+"""The `minishop` command: `up` runs the local stack, `worker` a service's event work,
+`schema` the schema pipeline."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="for tests: Postgres without fsync and Redis without persistence "
         "(a crash may lose the data; also MINISHOP_THROWAWAY_DATA=1)",
+    )
+    commands.add_parser(
+        "worker",
+        help="run a service's outbox relay and event consumers (no API)",
+        description="See `minishop worker --help` once the service is named.",
+        add_help=False,
     )
     schema = commands.add_parser(
         "schema",
@@ -61,6 +68,10 @@ def _schema(argv: list[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, extra = _parser().parse_known_args(argv)
+    if args.command == "worker":
+        from shared.events import worker
+
+        return worker.main(extra)
     if args.command == "schema":
         # Options this parser does not know belong to the pipeline.
         return _schema((["--check"] if args.check else []) + extra)

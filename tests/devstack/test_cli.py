@@ -61,3 +61,20 @@ def test_up_with_a_bad_setting_fails_before_starting_anything(
         "minishop: error: MINISHOP_REDIS_PORT='six' is not a port number\n"
     )
     assert not (tmp_path / "home").exists()
+
+
+def test_worker_names_the_services_it_can_run(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["worker", "--help"])
+
+    assert raised.value.code == 0
+    usage = capsys.readouterr().out
+    assert "minishop worker" in usage and "accounts" in usage and "catalog" in usage
+
+
+def test_worker_refuses_an_unknown_service(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["worker", "nope"])
+
+    assert raised.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
