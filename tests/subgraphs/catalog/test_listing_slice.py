@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from subgraphs.catalog.seed import seed
 from tests.support.services import RunningService, mint_token
 
 PAGE = """
@@ -24,12 +23,6 @@ query Entities($representations: [_Any!]!) {
   _entities(representations: $representations) { ... on Product { id name price { amount } } }
 }
 """
-
-
-@pytest.fixture
-async def seeded(catalog: RunningService) -> RunningService:
-    await seed(catalog.state.engine.url.render_as_string(hide_password=False))  # type: ignore[union-attr]
-    return catalog
 
 
 async def _all_ids(service: RunningService, sort: str, first: int = 37) -> list[str]:
