@@ -20,6 +20,7 @@ from subgraphs.catalog.graphql.loaders import (
     children_by_parent_loader,
     product_by_id_loader,
 )
+from subgraphs.catalog.graphql.stock_movements import StockMovement, movements_page
 from subgraphs.catalog.models import CategoryRow, ProductRow
 
 CatalogInfo = Info[RequestContext, None]
@@ -136,6 +137,13 @@ class Product:
             return None
         row = await info.context.loader(category_by_id_loader).load(self.row.category_id)
         return Category.from_row(row) if row else None
+
+    @strawberry.field(description="(admin) Every change to this product's stock, newest first.")
+    async def stock_movements(
+        self, info: CatalogInfo, first: int | None = 20, after: str | None = None
+    ) -> Connection[StockMovement]:
+        info.context.require_admin()
+        return await movements_page(info.context, self.row.id, first, after)
 
     @strawberry.field(description="The admin who created the product (admin only).")
     def created_by(self, info: CatalogInfo) -> User | None:

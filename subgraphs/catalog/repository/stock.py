@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +33,11 @@ async def movements_of(
         statement = statement.where(StockMovementRow.id < before_id)
     statement = statement.order_by(StockMovementRow.id.desc()).limit(limit)
     return list(await session.scalars(statement))
+
+
+async def count_movements(session: AsyncSession, product_id: uuid.UUID) -> int:
+    statement = select(func.count()).where(StockMovementRow.product_id == product_id)
+    return int(await session.scalar(statement) or 0)
 
 
 async def claim_order(

@@ -105,3 +105,46 @@ async def test_adjust_stock_needs_an_admin(catalog: RunningService) -> None:
     assert anonymous.error_codes == ["UNAUTHENTICATED"]
     assert customer.error_codes == ["FORBIDDEN"]
     assert (await sql(catalog, "SELECT count(*) FROM stock_movements"))[0][0] == 0
+
+
+MOVEMENTS = """
+query Movements($id: ID, $first: Int, $after: String) {
+  product(id: $id) {
+    stockMovements(first: $first, after: $after) {
+      nodes { kind deltaOnHand deltaReserved onHandAfter reservedAfter reason actor orderId }
+      pageInfo { hasNextPage endCursor }
+      totalCount
+    }
+  }
+}
+"""
+
+
+async def test_admins_read_the_audit_trail_newest_first(catalog: RunningService) -> None:
+    product = await create_product(catalog, initialStock=3)
+    order = uuid.uuid4()
+    await services(catalog).reservations.reserve(
+        order, [(uuid.UUID(product["id"]), 2)], caller="orders"
+    )
+    await _adjust(catalog, product["id"], 5, "delivery")
+    first = (await admin(catalog).execute(MOVEMENTS, {"id": product["id"], "first": 2})).ok()[
+        "product"
+    ]["stockMovements"]
+    assert first["totalCount"] == 3
+    assert [(n["kind"], n["deltaOnHand"], n["deltaReserved"]) for n in first["nodes"]] == [
+        ("ADJUSTED", 5, 0),
+        ("RESERVED", 0, 2),
+    ]
+    assert first["nodes"][1]["actor"] == "service:orders"
+    assert first["nodes"][1]["orderId"] == str(order)
+    rest = (
+        await admin(catalog).execute(
+            MOVEMENTS, {"id": product["id"], "after": first["pageInfo"]["endCursor"]}
+        )
+    ).ok()["product"]["stockMovements"]
+    assert [(n["kind"], n["onHandAfter"], n["actor"]) for n in rest["nodes"]] == [
+        ("INITIAL", 3, f"user:{ADMIN_ID}")
+    ]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    customer = await catalog.graphql.as_user(CUSTOMER).execute(MOVEMENTS, {"id": product["id"]})
+    assert customer.error_codes == ["FORBIDDEN"]
