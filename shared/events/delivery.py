@@ -1,6 +1,6 @@
-"""Handling one stream message to the end, for one consumer group.
+"""Handling stream messages to the end, for one consumer group.
 
-The end is one of:
+Each message ends as one of:
 
 - applied: the handler ran and committed, in the same transaction as the
   `processed_events` row for (group, event id); then `XACK`;
@@ -10,8 +10,14 @@ The end is one of:
 - dead-lettered: the handler failed `max_attempts` times (or the message cannot
   be decoded, which no retry fixes): the message and the error go to the
   group's dead-letter stream and it is acknowledged, in one MULTI/EXEC;
-- left pending, only when the consumer is stopping mid-retry or crashes: Redis
-  redelivers it later.
+- left pending, only when the consumer stops, loses its lease or crashes:
+  Redis redelivers it later.
+
+The messages of one read are applied in one transaction: a backlog costs one
+commit per read, not one per message. (A savepoint per message would isolate
+failures, but measured here it cut throughput by three quarters.) When a
+handler raises, that transaction is rolled back, the messages before it are
+applied again without it, and it is retried alone: only its own attempts count.
 
 Failed handlers are retried in place, after `retry_delay * attempt`, so the
 stream waits and the events after it stay in order. Each retry claims the
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -86,6 +92,25 @@ class Delivery:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Work:
+    """A delivery decoded and matched with its handler."""
+
+    delivery: Delivery
+    registration: Registration
+    event: Event
+    envelope: EventEnvelope
+
+
+class HandlerFailed(Exception):
+    """A handler raised inside a batch; the batch transaction was rolled back."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(f"handler of item {index} failed: {error!r}")
+        self.index = index
+        self.error = error
+
+
 def is_outage(error: BaseException) -> bool:
     """True for failures to reach Postgres or Redis, as opposed to handler bugs."""
     unreachable = (OSError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
@@ -127,106 +152,194 @@ class DeliveryHandler:
     def group(self) -> str:
         return self.consumer.group
 
-    async def handle(self, delivery: Delivery) -> Outcome:
+    async def handle(self, deliveries: Sequence[Delivery]) -> None:
+        """Handle `deliveries` (one read) in order, to one of the ends above.
+
+        Returns early, leaving the rest pending, on stop or when the lease is lost.
+        """
+        work: list[Work] = []
+        for delivery in deliveries:
+            prepared = await self._prepare(delivery)
+            if prepared is not None:
+                work.append(prepared)
+        await self._handle_work(work)
+
+    async def _handle_work(self, work: Sequence[Work]) -> bool:
+        """Apply `work` in one transaction, falling back to smaller ones on
+        failure; False if it stopped with some of it left pending."""
+        while work:
+            if self._should_stop_retrying():
+                return False
+            try:
+                applied = await self._apply_batch(work)
+            except HandlerFailed as failed:
+                # All of it was rolled back: the ones before the failing handler
+                # go again without it, then it is retried alone, then the rest.
+                if failed.index and not await self._handle_work(work[: failed.index]):
+                    return False
+                outcome = await self._handle_alone(work[failed.index], failed.error)
+                if outcome is Outcome.LEFT_PENDING:
+                    return False
+                work = work[failed.index + 1 :]
+                continue
+            except Exception:
+                # The transaction itself failed (a lost connection, a failed
+                # commit): one by one, which waits out outages.
+                logger.warning("batch transaction failed; handling one by one", exc_info=True)
+                for item in work:
+                    if await self._handle_alone(item) is Outcome.LEFT_PENDING:
+                        return False
+                return True
+            await self._finish(list(zip(work, applied, strict=True)))
+            return True
+        return True
+
+    async def _prepare(self, delivery: Delivery) -> Work | None:
+        """Decode a delivery; None when it is finished already (acknowledged or
+        dead-lettered: trimmed, no handler, undecodable, or crash-looping)."""
         registration = self.consumer.registration(delivery.type)
-        if not delivery.fields:
-            logger.warning("pending message was trimmed from stream", extra=delivery.log_extra())
-            await self.acknowledge(delivery)
-            CONSUMED.labels(self.group, "", Outcome.IGNORED).inc()
-            return Outcome.IGNORED
-        if registration is None:
-            await self.acknowledge(delivery)
+        if not delivery.fields or registration is None:
+            if not delivery.fields:
+                logger.warning("pending message was trimmed", extra=delivery.log_extra())
+            await self.acknowledge([delivery])
             CONSUMED.labels(self.group, delivery.type, Outcome.IGNORED).inc()
-            return Outcome.IGNORED
+            return None
         try:
             envelope = EventEnvelope.model_validate_json(delivery.fields["envelope"])
             event = registration.event_type.model_validate(envelope.data)
         except (KeyError, ValidationError) as error:
             logger.error("undecodable event", extra=delivery.log_extra(), exc_info=True)
             await self._dead_letter(delivery, error, delivery.attempts)
-            return Outcome.DEAD_LETTERED
-        return await self._handle_with_retries(delivery, registration, event, envelope)
+            return None
+        if delivery.attempts > self._settings.max_attempts:
+            # Earlier deliveries ended with neither an acknowledgement nor a
+            # recorded failure: their consumer died while handling it.
+            attempts = delivery.attempts - 1
+            crashed = RuntimeError(f"delivered {attempts} times without being acknowledged")
+            await self._dead_letter(delivery, crashed, attempts)
+            return None
+        return Work(delivery, registration, event, envelope)
 
-    async def _handle_with_retries(
-        self,
-        delivery: Delivery,
-        registration: Registration,
-        event: Event,
-        envelope: EventEnvelope,
-    ) -> Outcome:
-        attempts = delivery.attempts
-        outage_wait = max(self._settings.retry_delay_seconds, 0.1)
-        while True:
-            if attempts > self._settings.max_attempts:
-                # Earlier deliveries ended without an acknowledgement or a recorded
-                # failure: their consumer died while handling it.
-                error = RuntimeError(f"delivered {attempts - 1} times without being acknowledged")
-                await self._dead_letter(delivery, error, attempts - 1)
-                return Outcome.DEAD_LETTERED
-            try:
-                applied = await self._apply(registration, event, envelope)
-            except Exception as error:
-                if is_outage(error):
-                    logger.warning(
-                        "database or Redis unavailable; retrying",
-                        extra=delivery.log_extra(),
-                        exc_info=True,
-                    )
-                    await self._loop.pause(outage_wait)
-                    outage_wait = min(outage_wait * 2, OUTAGE_BACKOFF_MAX_SECONDS)
-                    if self._should_stop_retrying():
-                        return Outcome.LEFT_PENDING
-                    continue
-                HANDLER_FAILURES.labels(self.group, delivery.type).inc()
-                logger.warning(
-                    "event handler failed (attempt %d of %d)",
-                    attempts,
-                    self._settings.max_attempts,
-                    extra=delivery.log_extra(),
-                    exc_info=True,
-                )
-                if attempts >= self._settings.max_attempts:
-                    await self._dead_letter(delivery, error, attempts)
-                    return Outcome.DEAD_LETTERED
-                await self._loop.pause(self._settings.retry_delay_seconds * attempts)
-                if self._should_stop_retrying() or not await self._claim_again(delivery):
-                    return Outcome.LEFT_PENDING
-                attempts += 1
-                continue
-            await self.acknowledge(delivery)
-            outcome = Outcome.APPLIED if applied else Outcome.DUPLICATE
-            CONSUMED.labels(self.group, delivery.type, outcome).inc()
-            if applied:
-                latency = datetime.now(UTC) - envelope.occurred_at
-                HANDLE_LATENCY.labels(self.group, delivery.type).observe(latency.total_seconds())
-            logger.debug("event %s", outcome, extra=delivery.log_extra())
-            return outcome
+    async def _apply_batch(self, work: Sequence[Work]) -> list[bool]:
+        """Apply all of `work` in one transaction; per item, whether it was new.
 
-    async def _apply(
-        self, registration: Registration, event: Event, envelope: EventEnvelope
-    ) -> bool:
-        """Run the handler once per (group, event id); False if it already ran."""
-        # The handler's log lines carry the request that caused the event.
-        token = request_id_var.set(envelope.trace.get("request_id"))
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                # Inserted first: a concurrent delivery of the same event waits
-                # here for this transaction, then finds the row and skips.
-                first = await session.scalar(
+        Raises `HandlerFailed` (everything rolled back) when a handler raises.
+        """
+        applied: list[bool] = []
+        async with self._sessionmaker() as session, session.begin():
+            # Inserted first: a concurrent delivery of the same events waits
+            # here for this transaction, then finds the rows and skips them.
+            new = set(
+                await session.scalars(
                     insert(PROCESSED)
-                    .values(consumer=self.group, event_id=envelope.id)
+                    .values([{"consumer": self.group, "event_id": w.envelope.id} for w in work])
                     .on_conflict_do_nothing()
                     .returning(PROCESSED.c.event_id)
                 )
-                if first is None:
-                    return False
-                await registration.handler(event, envelope, session)
-            return True
+            )
+            for index, item in enumerate(work):
+                if item.envelope.id not in new:  # processed before, or twice in this read
+                    applied.append(False)
+                    continue
+                new.discard(item.envelope.id)
+                try:
+                    await self._call_handler(session, item)
+                except Exception as error:
+                    if is_outage(error):
+                        raise
+                    raise HandlerFailed(index, error) from error
+                applied.append(True)
+        return applied
+
+    async def _handle_alone(self, item: Work, first_error: BaseException | None = None) -> Outcome:
+        """One message in its own transaction, retried in place until it is
+        applied or dead-lettered (or the consumer stops)."""
+        attempts = item.delivery.attempts
+        outage_wait = max(self._settings.retry_delay_seconds, 0.1)
+        error = first_error
+        while True:
+            if error is None:
+                try:
+                    async with self._sessionmaker() as session, session.begin():
+                        applied = await self._run_handler(session, item)
+                except Exception as raised:
+                    error = raised
+                else:
+                    await self._finish([(item, applied)])
+                    return Outcome.APPLIED if applied else Outcome.DUPLICATE
+            if is_outage(error):
+                logger.warning(
+                    "database or Redis unavailable; retrying",
+                    extra=item.delivery.log_extra(),
+                    exc_info=error,
+                )
+                await self._loop.pause(outage_wait)
+                outage_wait = min(outage_wait * 2, OUTAGE_BACKOFF_MAX_SECONDS)
+                if self._should_stop_retrying():
+                    return Outcome.LEFT_PENDING
+                error = None
+                continue
+            HANDLER_FAILURES.labels(self.group, item.delivery.type).inc()
+            logger.warning(
+                "event handler failed (attempt %d of %d)",
+                attempts,
+                self._settings.max_attempts,
+                extra=item.delivery.log_extra(),
+                exc_info=error,
+            )
+            if attempts >= self._settings.max_attempts:
+                await self._dead_letter(item.delivery, error, attempts)
+                return Outcome.DEAD_LETTERED
+            await self._loop.pause(self._settings.retry_delay_seconds * attempts)
+            if self._should_stop_retrying() or not await self._claim_again(item.delivery):
+                return Outcome.LEFT_PENDING
+            attempts += 1
+            error = None
+
+    async def _run_handler(self, session: AsyncSession, item: Work) -> bool:
+        """Record the event as processed and run its handler; False (and no
+        handler run) if this group had processed it already."""
+        # Inserted first: a concurrent delivery of the same event waits here for
+        # this transaction, then finds the row and skips.
+        first = await session.scalar(
+            insert(PROCESSED)
+            .values(consumer=self.group, event_id=item.envelope.id)
+            .on_conflict_do_nothing()
+            .returning(PROCESSED.c.event_id)
+        )
+        if first is None:
+            return False
+        await self._call_handler(session, item)
+        return True
+
+    async def _call_handler(self, session: AsyncSession, item: Work) -> None:
+        # The handler's log lines carry the request that caused the event.
+        token = request_id_var.set(item.envelope.trace.get("request_id"))
+        try:
+            await item.registration.handler(item.event, item.envelope, session)
         finally:
             request_id_var.reset(token)
 
-    async def acknowledge(self, delivery: Delivery) -> None:
-        await self._redis.xack(delivery.stream, self.group, delivery.message_id)
+    async def _finish(self, done: Sequence[tuple[Work, bool]]) -> None:
+        """Acknowledge committed items and count them."""
+        if not done:
+            return
+        await self.acknowledge([item.delivery for item, _ in done])
+        now = datetime.now(UTC)
+        for item, applied in done:
+            outcome = Outcome.APPLIED if applied else Outcome.DUPLICATE
+            CONSUMED.labels(self.group, item.delivery.type, outcome).inc()
+            if applied:
+                latency = (now - item.envelope.occurred_at).total_seconds()
+                HANDLE_LATENCY.labels(self.group, item.delivery.type).observe(latency)
+            logger.debug("event %s", outcome, extra=item.delivery.log_extra())
+
+    async def acknowledge(self, deliveries: Sequence[Delivery]) -> None:
+        by_stream: dict[str, list[str]] = {}
+        for delivery in deliveries:
+            by_stream.setdefault(delivery.stream, []).append(delivery.message_id)
+        for stream, ids in by_stream.items():
+            await self._redis.xack(stream, self.group, *ids)
 
     async def _claim_again(self, delivery: Delivery) -> bool:
         """Count a retry as a delivery in Redis; False if the message is gone."""

@@ -208,11 +208,10 @@ class ConsumerRunner(BackgroundLoop):
         ]
 
     async def _handle_all(self, deliveries: Sequence[Delivery]) -> None:
-        for delivery in deliveries:
-            # The rest stay pending on us: see _hand_over.
-            if self.stopping or not self.lease.held:
-                return
-            await self.deliveries.handle(delivery)
+        # On stop or a lost lease, what is not handled stays pending on us:
+        # see _hand_over.
+        if deliveries and not self.stopping and self.lease.held:
+            await self.deliveries.handle(deliveries)
 
     async def _drain_own_pending(self) -> None:
         for stream in self.streams:

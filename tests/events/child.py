@@ -17,6 +17,7 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
@@ -43,7 +44,7 @@ class RelayDyingBeforeMarking(Relay):
 
 
 class DeliveriesDyingBeforeAck(DeliveryHandler):
-    async def acknowledge(self, delivery: Delivery) -> None:
+    async def acknowledge(self, deliveries: Sequence[Delivery]) -> None:
         die()
 
 

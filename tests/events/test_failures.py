@@ -67,9 +67,11 @@ async def test_a_handler_that_always_raises_is_dead_lettered_after_n_tries_and_l
     consumer_db: AsyncEngine, sessions: async_sessionmaker[AsyncSession], redis: Redis
 ) -> None:
     dead_stream = fast_settings().dead_letter_stream("ledger")
+    # given one read holding good messages on both sides of a poisonous one
     poison = _fields(ParcelMoved(parcel_id="poison", position=1))
+    await redis.xadd(STREAM, _fields(ParcelMoved(parcel_id="p", position=1)))
     await redis.xadd(STREAM, poison)
-    for position in (1, 2, 3):
+    for position in (2, 3):
         await redis.xadd(STREAM, _fields(ParcelMoved(parcel_id="p", position=position)))
     failures_before = metric(
         "minishop_events_handler_failures_total", group="ledger", type="ParcelMoved"
