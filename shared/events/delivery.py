@@ -41,6 +41,7 @@ import redis.exceptions
 import sqlalchemy.exc
 from pydantic import ValidationError
 from redis.asyncio import Redis
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.schema import MetaData
@@ -213,12 +214,26 @@ class DeliveryHandler:
             return None
         if delivery.attempts > self._settings.max_attempts:
             # Earlier deliveries ended with neither an acknowledgement nor a
-            # recorded failure: their consumer died while handling it.
+            # recorded failure: their consumer died while handling it, or could
+            # not acknowledge (Redis unreachable) what it had applied.
+            if await self._already_processed(envelope):
+                await self.acknowledge([delivery])
+                CONSUMED.labels(self.group, delivery.type, Outcome.DUPLICATE).inc()
+                return None
             attempts = delivery.attempts - 1
             crashed = RuntimeError(f"delivered {attempts} times without being acknowledged")
             await self._dead_letter(delivery, crashed, attempts)
             return None
         return Work(delivery, registration, event, envelope)
+
+    async def _already_processed(self, envelope: EventEnvelope) -> bool:
+        async with self._sessionmaker() as session:
+            found = await session.scalar(
+                select(PROCESSED.c.event_id).where(
+                    PROCESSED.c.consumer == self.group, PROCESSED.c.event_id == envelope.id
+                )
+            )
+        return found is not None
 
     async def _apply_batch(self, work: Sequence[Work]) -> list[bool]:
         """Apply all of `work` in one transaction; per item, whether it was new.

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 
 from redis.asyncio import Redis
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.events import EventEnvelope
+from shared.events.delivery import PROCESSED
 from shared.events.runner import ConsumerRunner
 from tests.events.support import (
     STREAM,
@@ -170,3 +172,27 @@ async def test_a_message_whose_consumers_keep_dying_is_dead_lettered_without_run
     [(_, dead)] = await redis.xrange(dead_stream)
     assert dead["attempts"] == str(MAX_ATTEMPTS)
     assert "without being acknowledged" in dead["error"]
+
+
+async def test_a_message_applied_but_never_acknowledged_is_not_dead_lettered(
+    consumer_db: AsyncEngine, sessions: async_sessionmaker[AsyncSession], redis: Redis
+) -> None:
+    await redis.xgroup_create(STREAM, "ledger", id="0", mkstream=True)
+    fields = _fields(ParcelMoved(parcel_id="p", position=1))
+    message_id = await redis.xadd(STREAM, fields)
+    # given an applied event whose acknowledgements kept failing, many times over
+    async with sessions.begin() as session:
+        await session.execute(
+            insert(PROCESSED).values(consumer="ledger", event_id=uuid.UUID(fields["id"]))
+        )
+    await redis.xreadgroup("ledger", "ghost", {STREAM: ">"})
+    for _ in range(MAX_ATTEMPTS):
+        await redis.xclaim(STREAM, "ledger", "ghost", 0, [message_id])
+    runner = _runner(sessions, redis, claim_min_idle_seconds=0)
+    runner.start()
+    try:
+        await wait_for(pending_is(redis, "ledger", 0), what="the acknowledgement")
+    finally:
+        await runner.stop(2)
+    assert await redis.xlen(fast_settings().dead_letter_stream("ledger")) == 0
+    assert await effects(consumer_db) == []
