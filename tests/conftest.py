@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import AsyncIterator
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,31 +21,42 @@ from tests.support.databases import DatabaseFactory
 _redis_databases = itertools.count()
 
 
+@contextmanager
+def _server_root(prefix: str) -> Iterator[Path]:
+    """A folder of our own, outside pytest's basetemp: pytest prunes old basetemps,
+    which must never pull the data directory from under a running server."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-async def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+async def postgres_url() -> AsyncIterator[str]:
     """A Postgres server URL: DATABASE_URL when given, else an embedded server."""
     if given := os.environ.get("DATABASE_URL"):
         yield given
         return
-    root: Path = tmp_path_factory.mktemp("postgres")
-    server = EmbeddedPostgres(
-        data_dir=root / "data", port=free_port(), log_path=root / "postgres.log", durable=False
-    )
-    async with server:
-        yield server.url
+    with _server_root("minishop-test-postgres-") as root:
+        server = EmbeddedPostgres(
+            data_dir=root / "data", port=free_port(), log_path=root / "postgres.log", durable=False
+        )
+        async with server:
+            yield server.url
 
 
 @pytest.fixture(scope="session")
-async def redis_server_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+async def redis_server_url() -> AsyncIterator[str]:
     if given := os.environ.get("REDIS_URL"):
         yield given
         return
-    root: Path = tmp_path_factory.mktemp("redis")
-    server = EmbeddedRedis(
-        data_dir=root / "data", port=free_port(), log_path=root / "redis.log", persistent=False
-    )
-    async with server:
-        yield server.url
+    with _server_root("minishop-test-redis-") as root:
+        server = EmbeddedRedis(
+            data_dir=root / "data", port=free_port(), log_path=root / "redis.log", persistent=False
+        )
+        async with server:
+            yield server.url
 
 
 @pytest.fixture(scope="session")
