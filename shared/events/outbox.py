@@ -90,13 +90,18 @@ async def record_event(
         data=event.model_dump(mode="json"),
         trace=trace,
     )
-    await session.execute(
-        insert(OUTBOX).values(
+    inserted = (
+        insert(OUTBOX)
+        .values(
             id=envelope.id,
             type=envelope.type,
             aggregate_id=envelope.aggregate_id,
             envelope=envelope.model_dump(mode="json"),
         )
+        .returning(OUTBOX.c.seq)
+        .cte("inserted")
     )
-    await session.execute(select(func.pg_notify(OUTBOX_CHANNEL, source)))
+    # One round trip: the insert, and a NOTIFY that Postgres holds until commit
+    # (and drops on rollback).
+    await session.execute(select(func.pg_notify(OUTBOX_CHANNEL, source)).select_from(inserted))
     return envelope
