@@ -168,7 +168,7 @@ async def test_one_reader_per_group_and_a_standby_takes_over_when_it_stops(
         assert not second.reading.is_set()
         await first.stop(2)
         assert await redis.get(settings.lease_key("ledger")) is None  # released, nothing pending
-        await wait_for(is_set(second.reading), within=4, what="the standby to take over")
+        await wait_for(is_set(second.reading), what="the standby to take over")
         await publish(producer, ParcelMoved(parcel_id="p", position=2))
         await relay_all(producer, redis)
         await wait_for(effects_count_is(consumer_db, 2), what="the second event")
