@@ -22,6 +22,19 @@ class UserRegistered(Event):
         return str(self.user_id)
 
 
+class UserUpdated(Event):
+    """A user's name or e-mail changed; both carry their new values."""
+
+    type: ClassVar[str] = "UserUpdated"
+    producer: ClassVar[str] = "accounts"
+    user_id: uuid.UUID
+    email: str
+    name: str
+
+    def aggregate_id(self) -> str:
+        return str(self.user_id)
+
+
 class PasswordChanged(Event):
     type: ClassVar[str] = "PasswordChanged"
     producer: ClassVar[str] = "accounts"
