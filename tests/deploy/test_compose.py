@@ -7,6 +7,7 @@ files the way compose and docker would and hold them to the service contract
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -321,6 +322,35 @@ def test_grafana_provisions_the_compose_prometheus() -> None:
         ("prometheus", "http://prometheus:9090", True)
     ]
     assert services()["grafana"]["profiles"] == services()["prometheus"]["profiles"]
+
+
+def test_grafana_dashboards_are_mounted_and_query_metrics_the_services_define() -> None:
+    provisioning = REPO_ROOT / "deploy" / "grafana" / "provisioning"
+    (provider,) = yaml.safe_load((provisioning / "dashboards" / "minishop.yaml").read_text())[
+        "providers"
+    ]
+    mounts = dict(str(v).split(":")[1::-1] for v in services()["grafana"]["volumes"])
+    source = REPO_ROOT / mounts[provider["options"]["path"]]
+    (datasource,) = yaml.safe_load((provisioning / "datasources" / "prometheus.yaml").read_text())[
+        "datasources"
+    ]
+    defined = set(
+        re.findall(
+            r'(?:Histogram|Counter|Gauge)\(\s*"(minishop_\w+)"',
+            "".join(path.read_text() for path in (REPO_ROOT / "shared").rglob("*.py")),
+        )
+    )
+
+    dashboards = list(source.glob("*.json"))
+    assert dashboards
+    for path in dashboards:
+        for panel in json.loads(path.read_text())["panels"]:
+            for target in panel["targets"]:
+                assert target["datasource"]["uid"] == datasource["uid"], path.name
+                for metric in re.findall(r"minishop_\w+", target["expr"]):
+                    base = re.sub(r"_(bucket|count|sum)$", "", metric)
+                    # Counters are exposed with _total; prometheus_client names them so.
+                    assert base in defined or base.removesuffix("_total") in defined, metric
 
 
 # --- Dockerfile and .dockerignore -------------------------------------------
