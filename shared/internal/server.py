@@ -84,7 +84,7 @@ class InternalRoute(APIRoute):
         async def authenticated(request: Request) -> Response:
             try:
                 identity = policy.authenticate(request.headers.get(HEADER))
-                request.state.service_caller = identity
+                setattr(request.state, _STATE_KEY, identity)
                 return await handle(request)
             except InternalApiError as error:
                 return error.response()
