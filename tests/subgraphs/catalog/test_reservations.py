@@ -134,6 +134,12 @@ async def test_commit_takes_units_off_the_shelf_and_a_cancel_restocks(
     await reserve(catalog, order, {product["id"]: 2})
     committed = await call(catalog, order, "commit")
     assert committed.status == "COMMITTED"
+    read = (
+        await client(catalog)
+        .service("catalog")
+        .get(f"/internal/reservations/{order}", response_model=Reservation)
+    )
+    assert read == committed
     assert await stock_of(catalog, product["id"]) == (3, 0)
     assert (await call(catalog, order, "commit")).status == "COMMITTED"
     assert await stock_of(catalog, product["id"]) == (3, 0)
