@@ -108,3 +108,15 @@ async def test_product_by_slug_sku_and_bad_arguments(seeded: RunningService) -> 
     assert both.error_codes == ["BAD_USER_INPUT"]
     missing = await seeded.graphql.execute(query, {"sku": "nope"})
     assert missing.ok() == {"product": None}
+
+
+async def test_partners_need_the_catalog_read_scope(seeded: RunningService) -> None:
+    query = "query { products(first: 1) { totalCount } }"
+    without = mint_token("partner-client-1", scopes=["shipping:read"], partner=True)
+    with_scope = mint_token("partner-client-2", scopes=["catalog:read"], partner=True)
+    refused = await seeded.graphql.as_user(without).execute(query)
+    assert refused.error_codes == ["FORBIDDEN"]
+    allowed = await seeded.graphql.as_user(with_scope).execute(query)
+    assert allowed.ok()["products"]["totalCount"] == 240
+    # Storefronts list products without signing in.
+    assert (await seeded.graphql.execute(query)).ok()["products"]["totalCount"] == 240
