@@ -21,13 +21,21 @@ MAX_SEARCH_LENGTH = 200
 PARTNER_SCOPE = "catalog:read"
 
 
-@strawberry.input
+@strawberry.input(description="Conditions a listed product meets; all given ones apply.")
 class ProductFilter:
-    search: str | None = None
-    category_id: strawberry.ID | None = None
+    search: str | None = strawberry.field(
+        default=None,
+        description="Words in the name, description or SKU, in any form and case; the "
+        "last word may be half-typed. Without words to search for, no search applies.",
+    )
+    category_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The category or any of its subcategories."
+    )
     min_price: Decimal | None = None
     max_price: Decimal | None = None
-    in_stock: bool | None = None
+    in_stock: bool | None = strawberry.field(
+        default=None, description="true: only available products; false: only sold out."
+    )
 
 
 async def list_products(
