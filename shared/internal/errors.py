@@ -44,14 +44,6 @@ class InternalApiError(Exception):
         return JSONResponse(body.model_dump(mode="json"), status_code=self.status)
 
 
-def not_found(message: str, **details: Any) -> InternalApiError:
-    return InternalApiError(404, "NOT_FOUND", message, details)
-
-
-def conflict(code: str, message: str, **details: Any) -> InternalApiError:
-    return InternalApiError(409, code, message, details)
-
-
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entries documenting the error shape for `statuses`."""
     return {status: {"model": ErrorResponse} for status in statuses}
