@@ -140,3 +140,12 @@ async def test_category_mutations_need_an_admin(catalog: RunningService) -> None
     )
     assert anonymous.error_codes == ["UNAUTHENTICATED"]
     assert customer.error_codes == ["FORBIDDEN"]
+
+
+async def test_concurrent_creates_of_one_slug_make_one_category(catalog: RunningService) -> None:
+    results = await asyncio.gather(
+        *(admin(catalog).execute(CREATE_CATEGORY, {"input": {"name": "Sale"}}) for _ in range(6))
+    )
+    payloads = [result.ok()["createCategory"] for result in results]
+    assert sum(1 for p in payloads if p["category"]) == 1
+    assert {e["code"] for p in payloads for e in p["userErrors"]} == {"SLUG_TAKEN"}
