@@ -18,7 +18,7 @@ import pytest
 from shared.internal import HEADER, mint_service_token
 from shared.settings import DEV_INTERNAL_SECRET
 from tests.e2e.conftest import Stack
-from tests.support.accounts import register
+from tests.support.accounts import login, register
 from tests.support.graphql import GraphQLClient
 
 PRODUCT = """
@@ -91,6 +91,14 @@ query Category($id: ID, $slug: String, $first: Int, $after: String, $sort: Produ
 }
 """
 SORTS = ["NEWEST", "PRICE_ASC", "PRICE_DESC", "NAME_ASC", "RELEVANCE"]
+
+
+@pytest.fixture(scope="module")
+async def admin_token(stack: Stack) -> str:
+    """One admin sign-in for this module: sign-ins per account are rate-limited."""
+    async with httpx.AsyncClient(timeout=30) as http:
+        gateway = GraphQLClient(http, path=stack.gateway_url)
+        return await login(gateway, stack.admin_email, stack.admin_password)
 
 
 def _tag() -> str:
