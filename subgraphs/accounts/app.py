@@ -10,8 +10,10 @@ from fastapi.responses import JSONResponse
 
 from shared.app import ServiceDefinition, ServiceState, create_service_app
 from shared.auth.verifier import KeySource, StaticKeySource
+from shared.ratelimit import SlidingWindowLimiter
 from subgraphs.accounts.graphql.schema import schema
-from subgraphs.accounts.service import AccountsService
+from subgraphs.accounts.redaction import redacting_logs
+from subgraphs.accounts.service import AccountsServices
 from subgraphs.accounts.settings import accounts_settings
 from subgraphs.accounts.tokens import TokenIssuer, load_signing_keys
 
@@ -35,11 +37,11 @@ async def accounts_components(state: ServiceState) -> AsyncIterator[None]:
         access_ttl_seconds=settings.access_token_ttl_seconds,
     )
     assert state.sessionmaker is not None
+    limiter = SlidingWindowLimiter(state.redis, enabled=state.platform.rate_limits_enabled)
     state.extras["token_issuer"] = issuer
-    state.extras["accounts"] = AccountsService(
-        state.sessionmaker, issuer, refresh_ttl_seconds=settings.refresh_token_ttl_seconds
-    )
-    yield
+    state.extras["accounts"] = AccountsServices.build(state.sessionmaker, issuer, limiter, settings)
+    with redacting_logs():
+        yield
 
 
 def own_keys(state: ServiceState) -> KeySource:

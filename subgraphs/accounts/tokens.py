@@ -1,4 +1,4 @@
-"""Access tokens (EdDSA JWTs) and opaque refresh tokens."""
+"""Access tokens (EdDSA JWTs), opaque refresh tokens and partner client credentials."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from shared.auth.keys import SIGNING_ALGORITHM, load_private_key, public_jwk
 from shared.settings import Environment, PlatformSettings
 from subgraphs.accounts.settings import AccountsSettings
+
+SESSION_CLAIM = "sid"
+CLIENT_ID_PREFIX = "msc_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +72,17 @@ class TokenIssuer:
         roles: list[str] | None = None,
         scopes: list[str] | None = None,
         partner: bool = False,
+        session_id: str | None = None,
+        ttl_seconds: int | None = None,
     ) -> AccessToken:
+        """A signed access token for `subject` (a user id, or a partner's client id).
+
+        `session_id` becomes the `sid` claim: the refresh-token family the token
+        was issued from, so the holder's own sign-in can be told from the others
+        (changePassword keeps it and revokes the rest).
+        """
         now = datetime.now(UTC)
+        ttl = self._ttl if ttl_seconds is None else ttl_seconds
         claims: dict[str, Any] = {
             "sub": subject,
             "roles": roles or [],
@@ -78,21 +90,44 @@ class TokenIssuer:
             "iss": self._issuer,
             "aud": self._audience,
             "iat": now,
-            "exp": now + timedelta(seconds=self._ttl),
+            "exp": now + timedelta(seconds=ttl),
             "jti": uuid.uuid4().hex,
         }
         if partner:
+            # The gateway only lets partner tokens run persisted operations.
             claims["partner"] = True
+        if session_id is not None:
+            claims[SESSION_CLAIM] = session_id
         token = jwt.encode(
             claims, self.keys.current, algorithm=SIGNING_ALGORITHM, headers={"kid": self.keys.kid}
         )
-        return AccessToken(token=token, expires_in=self._ttl)
+        return AccessToken(token=token, expires_in=ttl)
 
 
 def new_refresh_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def hash_refresh_token(token: str) -> str:
-    # A fast hash is right here: the token has 256 bits of entropy, unlike a password.
+def new_client_id() -> str:
+    # Public, like a user name: the prefix makes it recognisable in a partner's config.
+    return CLIENT_ID_PREFIX + secrets.token_hex(10)
+
+
+def new_client_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_secret(token: str) -> str:
+    """Digest of a refresh token or client secret, which is all that is stored.
+
+    A fast hash is right here: these are 256 random bits, unlike a password,
+    so no amount of hashing speed makes guessing them feasible.
+    """
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_id_of(verified_token: str) -> str | None:
+    """The `sid` claim of a token the request's verifier has already accepted."""
+    claims = jwt.decode(verified_token, options={"verify_signature": False})
+    value = claims.get(SESSION_CLAIM)
+    return value if isinstance(value, str) else None

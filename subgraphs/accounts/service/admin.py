@@ -1,0 +1,61 @@
+"""What admins do with users: find them a page at a time, and set their roles."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.auth.principal import Role
+from shared.errors import DomainError, invalid_input
+from subgraphs.accounts import repository
+from subgraphs.accounts.models import UserRow
+from subgraphs.accounts.service.errors import not_found
+
+
+class UserAdminService:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def page(
+        self, *, search: str | None, limit: int, after_key: Sequence[Any] | None
+    ) -> list[UserRow]:
+        """Users whose e-mail or name contains `search`, newest first; ValueError
+        when `after_key` is not a key of this listing."""
+        async with self._sessionmaker() as session:
+            return await repository.list_users(
+                session, search=search, limit=limit, after_key=after_key
+            )
+
+    async def count(self, *, search: str | None) -> int:
+        async with self._sessionmaker() as session:
+            return await repository.count_users(session, search=search)
+
+    async def set_roles(
+        self, *, acting_admin: str | None, user_id: str, roles: Sequence[str]
+    ) -> UserRow:
+        """Replace the user's roles. They reach the user's access tokens at the
+        next refresh (within the access-token lifetime)."""
+        try:
+            target = uuid.UUID(str(user_id))
+        except ValueError:
+            raise invalid_input("`userId` is not a valid ID.", "userId") from None
+        wanted: list[str] = [role.value for role in Role if role.value in set(roles)]
+        if not wanted:
+            raise invalid_input("Give the user at least one role.", "roles")
+        async with self._sessionmaker.begin() as session:
+            user = await repository.lock_user(session, target)
+            if user is None:
+                raise not_found("user", "userId")
+            # Keeps at least one admin: the one doing this.
+            if str(user.id) == acting_admin and Role.ADMIN.value not in wanted:
+                raise DomainError(
+                    "CANNOT_REMOVE_OWN_ADMIN",
+                    "You cannot take the ADMIN role from yourself; ask another admin.",
+                    ["roles"],
+                )
+            if list(user.roles) != wanted:
+                user.roles = wanted
+            return user

@@ -1,0 +1,72 @@
+"""Rate limits on attempts to register and to prove a password.
+
+Applied before anything is looked up, with the same keys whether or not the
+e-mail belongs to an account, so neither the limit nor its answer tells an
+attacker which e-mails exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.ratelimit import Limit, SlidingWindowLimiter
+from subgraphs.accounts.service.errors import rate_limited
+from subgraphs.accounts.settings import AccountsSettings
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLimits:
+    login_per_email: Limit
+    login_per_address: Limit
+    register_per_email: Limit
+    register_per_address: Limit
+
+    @classmethod
+    def from_settings(cls, settings: AccountsSettings) -> AccountLimits:
+        return cls(
+            login_per_email=Limit(
+                "login:email",
+                settings.login_limit_per_email,
+                settings.login_window_per_email_seconds,
+            ),
+            login_per_address=Limit(
+                "login:address",
+                settings.login_limit_per_address,
+                settings.login_window_per_address_seconds,
+            ),
+            register_per_email=Limit(
+                "register:email",
+                settings.register_limit_per_email,
+                settings.register_window_per_email_seconds,
+            ),
+            register_per_address=Limit(
+                "register:address",
+                settings.register_limit_per_address,
+                settings.register_window_per_address_seconds,
+            ),
+        )
+
+
+class Throttle:
+    def __init__(self, limiter: SlidingWindowLimiter, limits: AccountLimits) -> None:
+        self._limiter = limiter
+        self._limits = limits
+
+    async def password_attempt(self, email: str, client_address: str) -> None:
+        """A login, or a signed-in user proving their password again (changing
+        it or their e-mail): one budget per account, so a stolen access token
+        cannot be used to guess the password faster than a login could."""
+        decision = await self._limiter.hit(
+            (self._limits.login_per_email, email),
+            (self._limits.login_per_address, client_address),
+        )
+        if not decision.allowed:
+            raise rate_limited(decision.retry_after_seconds)
+
+    async def registration(self, email: str, client_address: str) -> None:
+        decision = await self._limiter.hit(
+            (self._limits.register_per_email, email),
+            (self._limits.register_per_address, client_address),
+        )
+        if not decision.allowed:
+            raise rate_limited(decision.retry_after_seconds)
