@@ -15,6 +15,9 @@ that inserts one row per event.
 - paced: `--paced` events at `--rate` per second in total from `--writers`
   writers; latency is from `record_event` (inside the producer's transaction)
   to the handler running in the consumer: p50, p99, max.
+- backlog: `--backlog` events committed before the relay starts; reports how
+  fast relay and consumer drain them (relay start to last handle), which is
+  the delivery capacity, independent of how fast writers commit.
 - burst: `--burst` events as fast as the writers can commit them; reports the
   rate of commits and the delivered rate (first record to last handle).
 """
@@ -219,7 +222,13 @@ async def run(args: argparse.Namespace) -> None:
             )
             assert child.stdout is not None
             await asyncio.wait_for(child.stdout.readline(), 60)
+            # The backlog is committed before the relay runs: its drain time is
+            # what relay and consumer can deliver, whatever the writers manage.
+            await write(producer, "backlog", args.backlog, args.writers, None)
+            relay_started = time.monotonic()
             async with run_events(service="bench", engine=producer, redis=redis, settings=settings):
+                await wait_handled(consumer_db, "backlog", args.backlog)
+                drain_seconds = time.monotonic() - relay_started
                 paced_seconds = await write(producer, "paced", args.paced, args.writers, args.rate)
                 await wait_handled(consumer_db, "paced", args.paced)
                 burst_seconds = await write(producer, "burst", args.burst, args.writers, None)
@@ -249,6 +258,10 @@ async def run(args: argparse.Namespace) -> None:
         f" p99 {percentile(latencies, 0.99):.1f} ms, max {latencies[-1]:.1f} ms"
     )
     print(
+        f"backlog    {args.backlog} events committed before the relay started: delivered "
+        f"at {args.backlog / drain_seconds:.0f}/s (relay and consumer alone)"
+    )
+    print(
         f"burst      {args.burst} events: committed at {args.burst / burst_seconds:.0f}/s, "
         f"delivered at {args.burst / burst_span:.0f}/s end to end "
         f"(p50 {percentile(burst_latencies, 0.5):.0f} ms, "
@@ -261,6 +274,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--paced", type=int, default=1000, help="events in the paced phase")
     parser.add_argument("--rate", type=float, default=200.0, help="paced events per second")
     parser.add_argument("--burst", type=int, default=3000, help="events in the burst phase")
+    parser.add_argument("--backlog", type=int, default=5000, help="events drained at once")
     parser.add_argument("--writers", type=int, default=4, help="concurrent writer tasks")
     # Internal: the consumer child process.
     parser.add_argument("--consume", nargs=2, metavar=("DB", "REDIS"), help=argparse.SUPPRESS)
