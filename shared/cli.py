@@ -9,6 +9,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from shared.services import SERVICES, service
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="minishop", description=__doc__)
@@ -29,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="for tests: Postgres without fsync and Redis without persistence "
         "(a crash may lose the data; also MINISHOP_THROWAWAY_DATA=1)",
+    )
+    migrate = commands.add_parser(
+        "migrate",
+        help="migrate one service's database (a deployment's prestart step)",
+        description="Run the service's Alembic migrations against <NAME>_DATABASE_URL.",
+    )
+    migrate.add_argument("service", choices=[s.name for s in SERVICES if s.uses_postgres])
+    migrate.add_argument(
+        "--seed", action="store_true", help="also load the demo data (development only)"
     )
     commands.add_parser(
         "worker",
@@ -59,6 +70,26 @@ def _up(throwaway_data: bool | None) -> int:
         return 1
 
 
+def _migrate(name: str, *, seed: bool) -> int:
+    import importlib
+
+    from shared.db.migrations import upgrade
+
+    spec = service(name)
+    settings_module = importlib.import_module(f"subgraphs.{name}.settings")
+    database_url = getattr(settings_module, f"{name}_settings")().database_url
+    if not database_url:
+        print(f"minishop: error: set {spec.env_prefix}DATABASE_URL", file=sys.stderr)
+        return 1
+    upgrade(spec, database_url)
+    print(f"minishop: {name} migrated")
+    if seed:
+        seeding = importlib.import_module(f"subgraphs.{name}.seed")
+        asyncio.run(seeding.seed(database_url))
+        print(f"minishop: {name} seeded")
+    return 0
+
+
 def _schema(argv: list[str]) -> int:
     # Looked up at call time, so the pipeline is only imported when used.
     schema_pipeline = importlib.import_module("shared.schema_pipeline")
@@ -68,6 +99,10 @@ def _schema(argv: list[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, extra = _parser().parse_known_args(argv)
+    if args.command == "migrate":
+        if extra:
+            _parser().error(f"unrecognized arguments: {' '.join(extra)}")
+        return _migrate(args.service, seed=args.seed)
     if args.command == "worker":
         from shared.events import worker
 

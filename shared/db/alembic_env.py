@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.sql.schema import MetaData
@@ -20,10 +20,17 @@ def _configure_and_run(connection: Connection, metadata: MetaData) -> None:
         context.run_migrations()
 
 
+# Replicas starting together (init containers) migrate one at a time: the
+# others wait on this lock, then find nothing left to do.
+MIGRATION_LOCK_SQL = "SELECT pg_advisory_lock(hashtext('minishop-migrations'))"
+
+
 async def _run_online(url: str, metadata: MetaData) -> None:
     engine = create_async_engine(url, poolclass=pool.NullPool)
     try:
         async with engine.connect() as connection:
+            await connection.execute(text(MIGRATION_LOCK_SQL))
+            await connection.commit()
             await connection.run_sync(_configure_and_run, metadata)
     finally:
         await engine.dispose()
