@@ -26,6 +26,8 @@ from subgraphs.accounts.tokens import (
 )
 
 MAX_CLIENT_NAME_LENGTH = 100
+MAX_SCOPE_LENGTH = 64
+MAX_NAMED_SCOPES = 5
 BAD_CLIENT_MESSAGE = "The client id or secret is wrong, or the client was revoked."
 
 
@@ -49,10 +51,9 @@ class ApiClientService:
         name = checks.text(name, MAX_CLIENT_NAME_LENGTH, "name")
         unknown = sorted(set(scopes) - set(KNOWN_SCOPES))
         if unknown:
-            checks.fail(
-                f"Unknown scopes: {', '.join(unknown)}. Known: {', '.join(KNOWN_SCOPES)}.",
-                "scopes",
-            )
+            # A few, shortened: the message must stay small whatever was sent.
+            named = ", ".join(scope[:MAX_SCOPE_LENGTH] for scope in unknown[:MAX_NAMED_SCOPES])
+            checks.fail(f"Unknown scopes: {named}. Known: {', '.join(KNOWN_SCOPES)}.", "scopes")
         elif not scopes:
             checks.fail("Give the client at least one scope.", "scopes")
         checks.done()
