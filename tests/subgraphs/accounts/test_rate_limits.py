@@ -1,0 +1,168 @@
+"""Rate limits on login and register, per e-mail and per client address; the
+answer tells when to retry and nothing about whether the e-mail exists; an
+unknown e-mail costs a login as much as a wrong password."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+
+from tests.subgraphs.accounts.conftest import PASSWORD, codes, create_user, start_accounts
+from tests.support.databases import DatabaseFactory
+from tests.support.services import RunningService
+
+LOGIN = """
+mutation Login($input: LoginInput!) {
+  login(input: $input) { accessToken userErrors { field message code } }
+}
+"""
+REGISTER = """
+mutation Register($input: RegisterInput!) {
+  register(input: $input) { accessToken userErrors { field message code } }
+}
+"""
+LIMITS = {
+    "ACCOUNTS_LOGIN_LIMIT_PER_EMAIL": "3",
+    "ACCOUNTS_LOGIN_LIMIT_PER_ADDRESS": "5",
+    "ACCOUNTS_REGISTER_LIMIT_PER_EMAIL": "2",
+    "ACCOUNTS_REGISTER_LIMIT_PER_ADDRESS": "4",
+}
+# Longer than any password can be: refused without an Argon2id run, yet counted.
+CHEAP_WRONG_PASSWORD = "x" * 129
+RETRY = re.compile(r"^Too many attempts\. Try again in (\d+) seconds?\.$")
+
+
+@pytest.fixture
+async def limited(databases: DatabaseFactory, redis_url: str) -> AsyncIterator[RunningService]:
+    async for running in start_accounts(databases, redis_url, env=LIMITS):
+        yield running
+
+
+@pytest.fixture
+async def unlimited(databases: DatabaseFactory, redis_url: str) -> AsyncIterator[RunningService]:
+    env = {**LIMITS, "MINISHOP_RATE_LIMITS": "off"}
+    async for running in start_accounts(databases, redis_url, env=env):
+        yield running
+
+
+async def _login(
+    service: RunningService, email: str, password: str, address: str = "10.0.0.1"
+) -> dict[str, Any]:
+    variables = {"input": {"email": email, "password": password}}
+    result = await service.graphql.execute(LOGIN, variables, **{"X-Forwarded-For": address})
+    return result.ok()["login"]
+
+
+async def _register(
+    service: RunningService, email: str, address: str = "10.0.0.1"
+) -> dict[str, Any]:
+    # Too short a password: the attempt is counted, then refused before any hashing.
+    variables = {"input": {"email": email, "password": "short", "name": "Rae"}}
+    result = await service.graphql.execute(REGISTER, variables, **{"X-Forwarded-For": address})
+    return result.ok()["register"]
+
+
+def _retry_seconds(payload: dict[str, Any]) -> int:
+    (error,) = payload["userErrors"]
+    assert error["code"] == "RATE_LIMITED" and error["field"] is None
+    match = RETRY.match(error["message"])
+    assert match, error["message"]
+    return int(match.group(1))
+
+
+async def test_login_per_email_limit_is_the_same_for_known_and_unknown_emails(
+    limited: RunningService,
+) -> None:
+    user = await create_user(limited)
+    for n, email in enumerate((user.email, "nobody@example.com")):
+        attempts = [
+            await _login(limited, email, CHEAP_WRONG_PASSWORD, f"10.0.{n}.1") for _ in range(3)
+        ]
+        assert [codes(a) for a in attempts] == [["INVALID_CREDENTIALS"]] * 3
+        # Even the right password is refused now, from anywhere, with the time to wait.
+        refused = await _login(limited, email, PASSWORD, address=f"10.0.{n}.2")
+        assert refused["accessToken"] is None
+        assert 890 <= _retry_seconds(refused) <= 900
+
+
+async def test_a_refused_login_does_not_check_the_password(
+    limited: RunningService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await create_user(limited)
+    for _ in range(3):
+        await _login(limited, user.email, CHEAP_WRONG_PASSWORD)
+    verified: list[str] = []
+    original = PasswordHasher.verify
+
+    def counting(self: PasswordHasher, hash: str, password: str) -> bool:
+        verified.append(hash)
+        return original(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    assert codes(await _login(limited, user.email, PASSWORD)) == ["RATE_LIMITED"]
+    assert verified == []
+
+
+async def test_login_per_address_limit_spans_emails(limited: RunningService) -> None:
+    for n in range(5):
+        attempt = await _login(limited, f"spray-{n}@example.com", CHEAP_WRONG_PASSWORD)
+        assert codes(attempt) == ["INVALID_CREDENTIALS"]
+    refused = await _login(limited, "spray-5@example.com", CHEAP_WRONG_PASSWORD)
+    assert 50 <= _retry_seconds(refused) <= 60
+    elsewhere = await _login(limited, "spray-5@example.com", CHEAP_WRONG_PASSWORD, "10.0.0.9")
+    assert codes(elsewhere) == ["INVALID_CREDENTIALS"]
+
+
+async def test_register_limits_per_email_and_per_address(limited: RunningService) -> None:
+    assert codes(await _register(limited, "same@example.com")) == ["INVALID_INPUT"]
+    assert codes(await _register(limited, "SAME@example.com ", address="10.0.0.2")) == [
+        "INVALID_INPUT"
+    ]
+    per_email = await _register(limited, "same@example.com", address="10.0.0.3")
+    assert 3590 <= _retry_seconds(per_email) <= 3600
+    for n in range(4):
+        assert codes(await _register(limited, f"new-{n}@example.com", address="10.0.0.4")) == [
+            "INVALID_INPUT"
+        ]
+    per_address = await _register(limited, "new-4@example.com", address="10.0.0.4")
+    assert 50 <= _retry_seconds(per_address) <= 60
+
+
+async def test_switched_off_limits_never_refuse(unlimited: RunningService) -> None:
+    for _ in range(8):
+        assert codes(await _login(unlimited, "a@example.com", CHEAP_WRONG_PASSWORD)) == [
+            "INVALID_CREDENTIALS"
+        ]
+        assert codes(await _register(unlimited, "a@example.com")) == ["INVALID_INPUT"]
+
+
+async def test_unknown_email_costs_one_argon2_verification_like_a_wrong_password(
+    accounts: RunningService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = await create_user(accounts)
+    verified: list[str] = []
+    original = PasswordHasher.verify
+
+    def counting(self: PasswordHasher, hash: str, password: str) -> bool:
+        verified.append(hash)
+        return original(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    timings: dict[str, list[float]] = {"wrong": [], "unknown": []}
+    for _ in range(2):
+        for kind, email in (("wrong", user.email), ("unknown", "ghost@example.com")):
+            started = time.perf_counter()
+            payload = await _login(accounts, email, "a wrong password")
+            timings[kind].append(time.perf_counter() - started)
+            assert codes(payload) == ["INVALID_CREDENTIALS"]
+    assert len(verified) == 4
+    assert all(hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$") for hash in verified)
+    # Loose, for a busy CI machine: the verification dominates both paths.
+    wrong, unknown = (statistics.median(timings[k]) for k in ("wrong", "unknown"))
+    assert 0.5 < unknown / wrong < 2, timings
