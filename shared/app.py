@@ -106,7 +106,8 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
                 stack.push_async_callback(state.engine.dispose)
             for extra in definition.lifespans:
                 await stack.enter_async_context(extra(state))
-            if state.engine is not None and events_settings().in_process:
+            has_event_work = state.engine is not None or bool(definition.consumers)
+            if has_event_work and events_settings().in_process:
                 await stack.enter_async_context(
                     run_events(
                         service=definition.name,

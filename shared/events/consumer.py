@@ -13,6 +13,11 @@ The handler runs inside the transaction that also records the event id in
 `ServiceDefinition(consumers=[consumer])`; the app factory (or `minishop
 worker`) runs them. The consumer's name is its Redis consumer group and its
 `processed_events.consumer` value.
+
+A service without a database (the cart) declares `Consumer(group,
+deduplicates_itself=True)`: its handlers get no session (None), must make
+their effect once per event id themselves (e.g. in one Redis script) and return
+False for an event they had already applied.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.events.base import Event, EventEnvelope
 
 E = TypeVar("E", bound=Event)
-EventHandler = Callable[[E, EventEnvelope, AsyncSession], Awaitable[None]]
+# Handlers of database-backed consumers return None; those of consumers that
+# deduplicate themselves get None for the session and return whether they applied.
+EventHandler = Callable[[E, EventEnvelope, Any], Awaitable[bool | None]]
 
 _GROUP_NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,99}$")
 
@@ -35,16 +42,17 @@ _GROUP_NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,99}$")
 @dataclass(frozen=True, slots=True)
 class Registration:
     event_type: type[Event]
-    handler: Callable[[Any, EventEnvelope, AsyncSession], Awaitable[None]]
+    handler: Callable[[Any, EventEnvelope, AsyncSession | None], Awaitable[bool | None]]
 
 
 class Consumer:
     """A consumer group: one handler per event type it cares about."""
 
-    def __init__(self, group: str) -> None:
+    def __init__(self, group: str, *, deduplicates_itself: bool = False) -> None:
         if not _GROUP_NAME.match(group):
             raise ValueError(f"consumer group names are lower-case identifiers, not {group!r}")
         self.group = group
+        self.deduplicates_itself = deduplicates_itself
         self._registrations: dict[str, Registration] = {}
 
     def on(self, event_type: type[E]) -> Callable[[EventHandler[E]], EventHandler[E]]:

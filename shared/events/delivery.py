@@ -129,7 +129,7 @@ class DeliveryHandler:
         self,
         consumer: Consumer,
         *,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        sessionmaker: async_sessionmaker[AsyncSession] | None,
         redis: Redis,
         settings: EventsSettings,
         consumer_name: str,
@@ -227,6 +227,8 @@ class DeliveryHandler:
         return Work(delivery, registration, event, envelope)
 
     async def _already_processed(self, envelope: EventEnvelope) -> bool:
+        if self._sessionmaker is None:
+            return False  # only the handler knows; a crash-looping message is dead-lettered
         async with self._sessionmaker() as session:
             found = await session.scalar(
                 select(PROCESSED.c.event_id).where(
@@ -240,6 +242,8 @@ class DeliveryHandler:
 
         Raises `HandlerFailed` (everything rolled back) when a handler raises.
         """
+        if self._sessionmaker is None:
+            return await self._apply_each(work)
         applied: list[bool] = []
         async with self._sessionmaker() as session, session.begin():
             # Inserted first: a concurrent delivery of the same events waits
@@ -275,8 +279,7 @@ class DeliveryHandler:
         while True:
             if error is None:
                 try:
-                    async with self._sessionmaker() as session, session.begin():
-                        applied = await self._run_handler(session, item)
+                    applied = await self._apply_alone(item)
                 except Exception as raised:
                     error = raised
                 else:
@@ -311,6 +314,26 @@ class DeliveryHandler:
             attempts += 1
             error = None
 
+    async def _apply_each(self, work: Sequence[Work]) -> list[bool]:
+        """Without a database: each handler deduplicates and commits by itself, so
+        what ran before a failure stays applied (and is a duplicate next time)."""
+        applied: list[bool] = []
+        for index, item in enumerate(work):
+            try:
+                result = await self._call_handler(None, item)
+            except Exception as error:
+                if is_outage(error):
+                    raise
+                raise HandlerFailed(index, error) from error
+            applied.append(result is not False)
+        return applied
+
+    async def _apply_alone(self, item: Work) -> bool:
+        if self._sessionmaker is None:
+            return await self._call_handler(None, item) is not False
+        async with self._sessionmaker() as session, session.begin():
+            return await self._run_handler(session, item)
+
     async def _run_handler(self, session: AsyncSession, item: Work) -> bool:
         """Record the event as processed and run its handler; False (and no
         handler run) if this group had processed it already."""
@@ -327,11 +350,11 @@ class DeliveryHandler:
         await self._call_handler(session, item)
         return True
 
-    async def _call_handler(self, session: AsyncSession, item: Work) -> None:
+    async def _call_handler(self, session: AsyncSession | None, item: Work) -> bool | None:
         # The handler's log lines carry the request that caused the event.
         token = request_id_var.set(item.envelope.trace.get("request_id"))
         try:
-            await item.registration.handler(item.event, item.envelope, session)
+            return await item.registration.handler(item.event, item.envelope, session)
         finally:
             request_id_var.reset(token)
 

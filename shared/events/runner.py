@@ -75,11 +75,13 @@ class ConsumerRunner(BackgroundLoop):
         self,
         consumer: Consumer,
         *,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        sessionmaker: async_sessionmaker[AsyncSession] | None,
         redis: Redis,
         settings: EventsSettings | None = None,
         name: str | None = None,
     ) -> None:
+        if sessionmaker is None and not consumer.deduplicates_itself:
+            raise ValueError(f"{consumer.group} records processed events in a database: give one")
         self.settings = settings or events_settings()
         self.consumer_name = name or self.settings.default_consumer_name()
         super().__init__(f"event consumer {consumer.group} ({self.consumer_name})")

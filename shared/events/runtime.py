@@ -34,7 +34,7 @@ RELAY_STATEMENT_TIMEOUT_MS = 30_000
 
 @dataclass(frozen=True, slots=True)
 class EventsRuntime:
-    relay: Relay
+    relay: Relay | None
     consumers: tuple[ConsumerRunner, ...]
 
 
@@ -42,7 +42,7 @@ class EventsRuntime:
 async def run_events(
     *,
     service: str,
-    engine: AsyncEngine,
+    engine: AsyncEngine | None,
     redis: Redis,
     consumers: Sequence[Consumer] = (),
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
@@ -50,14 +50,38 @@ async def run_events(
 ) -> AsyncIterator[EventsRuntime]:
     """Start the outbox relay of `service`'s database and one runner per consumer.
 
+    Without an engine (a service with no database) there is no outbox to relay:
+    only its consumers run, and they must deduplicate by themselves.
+
     On exit each is stopped: the relay finishes its batch, each consumer the
     message in hand, within `shutdown_grace_seconds`; then they are cancelled.
     """
     settings = settings or events_settings()
-    sessionmaker = sessionmaker or create_sessionmaker(engine)
-    # The relay gets connections of its own: it never waits for (or holds) one
-    # of the request pool, and its statements stay out of the service's engine.
-    relay_engine = create_async_engine(
+    if sessionmaker is None and engine is not None:
+        sessionmaker = create_sessionmaker(engine)
+    relay_engine = _relay_engine(service, engine) if engine is not None else None
+    runtime = EventsRuntime(
+        relay=Relay(service, relay_engine, redis, settings) if relay_engine else None,
+        consumers=tuple(
+            ConsumerRunner(consumer, sessionmaker=sessionmaker, redis=redis, settings=settings)
+            for consumer in consumers
+        ),
+    )
+    loops = [*([runtime.relay] if runtime.relay else []), *runtime.consumers]
+    for loop in loops:
+        loop.start()
+    try:
+        yield runtime
+    finally:
+        await asyncio.gather(*(loop.stop(settings.shutdown_grace_seconds) for loop in loops))
+        if relay_engine is not None:
+            await relay_engine.dispose()
+
+
+def _relay_engine(service: str, engine: AsyncEngine) -> AsyncEngine:
+    """The relay gets connections of its own: it never waits for (or holds) one
+    of the request pool, and its statements stay out of the service's engine."""
+    return create_async_engine(
         engine.url,
         pool_size=1,
         max_overflow=1,
@@ -69,18 +93,3 @@ async def run_events(
             }
         },
     )
-    runtime = EventsRuntime(
-        relay=Relay(service, relay_engine, redis, settings),
-        consumers=tuple(
-            ConsumerRunner(consumer, sessionmaker=sessionmaker, redis=redis, settings=settings)
-            for consumer in consumers
-        ),
-    )
-    loops = (runtime.relay, *runtime.consumers)
-    for loop in loops:
-        loop.start()
-    try:
-        yield runtime
-    finally:
-        await asyncio.gather(*(loop.stop(settings.shutdown_grace_seconds) for loop in loops))
-        await relay_engine.dispose()

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy import text
 
 from shared.devstack.process import free_port
-from shared.services import service
 from subgraphs.cart.service import cart_id_for
-from subgraphs.catalog.seed import seed
-from tests.support.http_server import serve
-from tests.support.services import RunningService, mint_token, running_service
+from tests.subgraphs.cart.conftest import cart_with_catalog_at
+from tests.support.services import RunningService, mint_token
 
 ALICE = "aaaaaaaa-0000-4000-8000-000000000001"
 BOB = "bbbbbbbb-0000-4000-8000-000000000002"
@@ -42,28 +38,6 @@ query Entities($representations: [_Any!]!) {
   }
 }
 """
-
-
-@pytest.fixture
-async def catalog_url(catalog: RunningService) -> AsyncIterator[str]:
-    assert catalog.state.engine is not None
-    await seed(catalog.state.engine.url.render_as_string(hide_password=False))
-    async with serve(catalog.app) as url:
-        yield url
-
-
-async def _cart_with_catalog_at(url: str, redis_url: str) -> AsyncIterator[RunningService]:
-    env = {"MINISHOP_SERVICE_CATALOG_URL": url}
-    async with running_service(
-        service("cart"), database_url=None, redis_url=redis_url, env=env
-    ) as cart:
-        yield cart
-
-
-@pytest.fixture
-async def cart(catalog_url: str, redis_url: str) -> AsyncIterator[RunningService]:
-    async for running in _cart_with_catalog_at(catalog_url, redis_url):
-        yield running
 
 
 async def _product_ids(catalog: RunningService, count: int) -> list[str]:
@@ -147,7 +121,7 @@ async def test_with_the_catalog_stopped_add_fails_cleanly_and_changes_nothing(
     alice_token = mint_token(ALICE)
     await cart.graphql.as_user(alice_token).execute(ADD, {"productId": product, "quantity": 1})
     closed_port = f"http://127.0.0.1:{free_port()}"
-    async for stranded in _cart_with_catalog_at(closed_port, redis_url):
+    async for stranded in cart_with_catalog_at(closed_port, redis_url):
         alice = stranded.graphql.as_user(alice_token)
         result = await alice.execute(ADD, {"productId": product, "quantity": 5})
         assert result.data is None

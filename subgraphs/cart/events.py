@@ -1,0 +1,28 @@
+"""Events the cart consumes: an order placed from a cart takes its lines out.
+
+The cart has no database to record processed events in, so the handler
+deduplicates itself: the Redis script that removes the ordered lines also sets
+a marker for the event id, and does nothing when the marker exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from shared.events import Consumer, EventEnvelope
+from shared.events.contracts import OrderPlaced
+from subgraphs.cart.service import CartService
+from subgraphs.cart.store import StoredLine
+
+
+def cart_consumer(cart_service: Callable[[], CartService]) -> Consumer:
+    """`cart_service` gives the running service (it exists once the app started)."""
+    consumer = Consumer("cart", deduplicates_itself=True)
+
+    @consumer.on(OrderPlaced)
+    async def take_ordered_lines(event: OrderPlaced, envelope: EventEnvelope, _: Any) -> bool:
+        lines = [StoredLine(str(line.product_id), line.quantity) for line in event.lines]
+        return await cart_service().take_ordered(str(event.user_id), str(envelope.id), lines)
+
+    return consumer
