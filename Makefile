@@ -20,6 +20,7 @@ test: lint deps
 lint: $(SYNCED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 deps: $(SYNCED) node-deps
 

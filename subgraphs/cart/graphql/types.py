@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import strawberry
 from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
@@ -21,7 +22,7 @@ def cart_service(info: CartInfo) -> CartService:
     return service
 
 
-@strawberry.federation.type(keys=[Key(fields="id", resolvable=False)])
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
 class Product:
     """A product, resolved by the catalog."""
 
