@@ -89,6 +89,8 @@ class Decision:
     allowed: bool
     # Milliseconds until an attempt would be accepted; 0 when this one was.
     retry_after_ms: int = 0
+    # The recorded attempt, for `release`; None when nothing was recorded.
+    attempt: str | None = None
 
     @property
     def retry_after_seconds(self) -> int:
@@ -119,8 +121,24 @@ class SlidingWindowLimiter:
         if not self._enabled or not checks:
             return ALLOWED
         keys = [limit.key(subject) for limit, subject in checks]
-        args: list[str | int] = [uuid.uuid4().hex]
+        attempt = uuid.uuid4().hex
+        args: list[str | int] = [attempt]
         for limit, _subject in checks:
             args += [limit.count, limit.window_ms]
         wait = int(await self._script(keys=keys, args=args))
-        return ALLOWED if wait <= 0 else Decision(allowed=False, retry_after_ms=wait)
+        if wait > 0:
+            return Decision(allowed=False, retry_after_ms=wait)
+        return Decision(allowed=True, attempt=attempt)
+
+    async def release(self, decision: Decision, *checks: tuple[Limit, str]) -> None:
+        """Take a recorded attempt back from these subjects' counts.
+
+        For limits on failures only: count every attempt up front (so parallel
+        attempts cannot all slip through), then give back the ones that succeed.
+        """
+        if decision.attempt is None or not checks:
+            return
+        async with self._redis.pipeline(transaction=False) as pipeline:
+            for limit, subject in checks:
+                pipeline.zrem(limit.key(subject), decision.attempt)
+            await pipeline.execute()

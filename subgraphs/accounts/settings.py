@@ -27,8 +27,9 @@ class AccountsSettings(ServiceSettings):
     # Rate limits: attempts per sliding window. Per e-mail they protect one
     # account from password guessing; per client address they slow one source
     # spraying many accounts, so their windows are short and their counts
-    # allow a shared office address. Every attempt counts, successful or not,
-    # and an attempt refused by one limit counts against none.
+    # allow a shared office address. Per address every attempt counts; per
+    # e-mail a right password gives its login attempt back, so only wrong ones
+    # use the account's budget. An attempt refused by one limit counts against none.
     login_limit_per_email: int = Field(default=10, ge=1)
     login_window_per_email_seconds: int = Field(default=15 * 60, ge=1)
     login_limit_per_address: int = Field(default=60, ge=1)

@@ -111,3 +111,23 @@ def test_a_limit_needs_a_positive_count_and_window() -> None:
         Limit("x", 0, 60)
     with pytest.raises(ValueError, match="window"):
         Limit("x", 1, 0)
+
+
+async def test_a_released_attempt_gives_its_slot_back_to_those_subjects_only(
+    redis: Redis,
+) -> None:
+    limiter = SlidingWindowLimiter(redis)
+    per_email = Limit("login:email", 1, 60)
+    per_address = Limit("login:address", 2, 60)
+    first = await limiter.hit((per_email, "ada"), (per_address, "10.0.0.1"))
+    assert first.allowed and first.attempt is not None
+    await limiter.release(first, (per_email, "ada"))
+    second = await limiter.hit((per_email, "ada"), (per_address, "10.0.0.1"))
+    assert second.allowed
+    # The address kept counting both attempts.
+    assert not (await limiter.hit((per_email, "bo"), (per_address, "10.0.0.1"))).allowed
+    # Refused and switched-off decisions have nothing to release.
+    refused = await limiter.hit((per_email, "ada"))
+    assert not refused.allowed and refused.attempt is None
+    await limiter.release(refused, (per_email, "ada"))
+    assert not (await limiter.hit((per_email, "ada"))).allowed

@@ -115,10 +115,11 @@ class ProfileService:
         return found[0]
 
     async def _prove_password(self, user: UserRow, password: str, client_address: str) -> None:
-        await self._throttle.password_attempt(user.email, client_address)
+        attempt = await self._throttle.password_attempt(user.email, client_address)
         too_long = len(password) > passwords.MAX_LENGTH
         if too_long or not await passwords.verify_password(user.password_hash, password):
             raise invalid_credentials(WRONG_CURRENT_MESSAGE, "currentPassword")
+        await self._throttle.password_proved(attempt, user.email)
 
     async def _locked(
         self, session: AsyncSession, seen: UserRow, *, password_proved: bool

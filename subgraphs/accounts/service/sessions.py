@@ -87,7 +87,7 @@ class SessionService:
 
     async def login(self, email: str, password: str, client_address: str) -> SignedIn:
         email = normalise_email(email)
-        await self._throttle.password_attempt(email, client_address)
+        attempt = await self._throttle.password_attempt(email, client_address)
         # No account can have such an e-mail or password: nothing to look up or hash.
         if not plausible_email(email) or len(password) > passwords.MAX_LENGTH:
             raise invalid_credentials()
@@ -97,6 +97,7 @@ class SessionService:
         valid = await passwords.verify_password(user.password_hash if user else None, password)
         if user is None or not valid:
             raise invalid_credentials()
+        await self._throttle.password_proved(attempt, email)
         upgraded = (
             await passwords.hash_password(password)
             if passwords.needs_rehash(user.password_hash)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.ratelimit import Limit, SlidingWindowLimiter
+from shared.ratelimit import Decision, Limit, SlidingWindowLimiter
 from subgraphs.accounts.service.errors import rate_limited
 from subgraphs.accounts.settings import AccountsSettings
 
@@ -52,16 +52,27 @@ class Throttle:
         self._limiter = limiter
         self._limits = limits
 
-    async def password_attempt(self, email: str, client_address: str) -> None:
+    async def password_attempt(self, email: str, client_address: str) -> Decision:
         """A login, or a signed-in user proving their password again (changing
         it or their e-mail): one budget per account, so a stolen access token
-        cannot be used to guess the password faster than a login could."""
+        cannot be used to guess the password faster than a login could.
+
+        Counted before the password is checked, so parallel guesses cannot all
+        get through; give the result to `password_proved` when it was right.
+        """
         decision = await self._limiter.hit(
             (self._limits.login_per_email, email),
             (self._limits.login_per_address, client_address),
         )
         if not decision.allowed:
             raise rate_limited(decision.retry_after_seconds)
+        return decision
+
+    async def password_proved(self, attempt: Decision, email: str) -> None:
+        """The account's budget is for wrong passwords: a right one gives its
+        slot back, so the owner signing in often never locks themself out. (The
+        address keeps counting: its limit is on bursts of any kind.)"""
+        await self._limiter.release(attempt, (self._limits.login_per_email, email))
 
     async def registration(self, email: str, client_address: str) -> None:
         decision = await self._limiter.hit(

@@ -91,6 +91,23 @@ async def test_login_per_email_limit_is_the_same_for_known_and_unknown_emails(
         assert 890 <= _retry_seconds(refused) <= 900
 
 
+async def test_right_passwords_do_not_use_up_the_accounts_budget(
+    limited: RunningService,
+) -> None:
+    user = await create_user(limited)
+    # Three sign-ins from three places, then two wrong guesses: still one left.
+    for n in range(3):
+        assert (await _login(limited, user.email, PASSWORD, f"10.1.0.{n}"))["accessToken"]
+    for n in range(2):
+        assert codes(await _login(limited, user.email, CHEAP_WRONG_PASSWORD, f"10.1.1.{n}")) == [
+            "INVALID_CREDENTIALS"
+        ]
+    assert codes(await _login(limited, user.email, CHEAP_WRONG_PASSWORD, "10.1.2.0")) == [
+        "INVALID_CREDENTIALS"
+    ]
+    assert codes(await _login(limited, user.email, PASSWORD, "10.1.2.1")) == ["RATE_LIMITED"]
+
+
 async def test_a_refused_login_does_not_check_the_password(
     limited: RunningService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
