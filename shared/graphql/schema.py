@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.query_depth_limiter import create_validator
+from strawberry.types import ExecutionContext
 
 from shared.graphql.errors import ErrorMasking
 from shared.graphql.extensions import OperationMetrics, RejectInvalidToken
@@ -21,6 +25,19 @@ CACHE_SIZE = 1024
 MAX_DEPTH = 15
 MAX_TOKENS = 5000
 
+# Made once: the validation cache is keyed by the rule classes too, and
+# `QueryDepthLimiter` makes a new class per request, so no request would hit it.
+DEPTH_RULE = create_validator(MAX_DEPTH, should_ignore=None)
+
+
+class SubgraphSchema(strawberry.federation.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Strawberry logs every error with its traceback, the caller's own
+        # mistakes included; `ErrorMasking` logs the unexpected ones instead.
+        return None
+
 
 def build_schema(
     *,
@@ -28,18 +45,19 @@ def build_schema(
     mutation: type | None = None,
     types: Iterable[type] = (),
 ) -> strawberry.federation.Schema:
-    return strawberry.federation.Schema(
+    extensions: list[Any] = [
+        OperationMetrics,
+        ErrorMasking,
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: AddValidationRules([DEPTH_RULE]),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        RejectInvalidToken,
+    ]
+    return SubgraphSchema(
         query=query,
         mutation=mutation,
         types=list(types),
         federation_version="2.11",
-        extensions=[
-            OperationMetrics,
-            ErrorMasking,
-            lambda: ParserCache(maxsize=CACHE_SIZE),
-            lambda: ValidationCache(maxsize=CACHE_SIZE),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            RejectInvalidToken,
-        ],
+        extensions=extensions,
     )
