@@ -18,6 +18,7 @@ from sqlalchemy import event
 from shared.app import ServiceState
 from shared.auth.keys import public_jwk
 from shared.auth.verifier import StaticKeySource, TokenVerifier
+from shared.events.settings import events_settings
 from shared.services import ServiceSpec
 from shared.settings import platform_settings
 from subgraphs.accounts.tokens import SigningKeys, TokenIssuer
@@ -56,7 +57,9 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 
 def _clear_settings_caches(name: str) -> None:
+    """Settings are cached per process; each running service reads its own env."""
     platform_settings.cache_clear()
+    events_settings.cache_clear()
     module = importlib.import_module(f"subgraphs.{name}.settings")
     getattr(module, f"{name}_settings").cache_clear()
 
