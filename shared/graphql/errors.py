@@ -68,11 +68,10 @@ INTERNAL_MESSAGE = "Internal server error."
 
 
 def _is_deliberate(error: GraphQLError) -> bool:
-    original = error.original_error
-    if original is None:
-        # Produced by graphql-core itself: syntax, validation, variable coercion.
-        return True
-    return isinstance(original, ApiError)
+    """Errors the caller caused: ours (`ApiError`), and every error raised before
+    execution (syntax, validation, variable coercion: no resolver path), even
+    when a scalar's parser raised it."""
+    return error.path is None or isinstance(error.original_error, ApiError)
 
 
 class ErrorMasking(SchemaExtension):

@@ -58,3 +58,15 @@ async def test_the_callers_mistakes_are_not_logged_as_server_errors(
         )
     assert [e.extensions["code"] for e in result.errors or []] == ["BAD_USER_INPUT"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_malformed_variable_is_bad_user_input_and_not_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    query = "query F($min: Decimal) { products(filter: {minPrice: $min}) { totalCount } }"
+    with caplog.at_level(logging.DEBUG):
+        result = await schema.execute(
+            query, variable_values={"min": "not-a-number"}, context_value=_Context()
+        )
+    assert [e.extensions["code"] for e in result.errors or []] == ["BAD_USER_INPUT"]
+    assert not [r for r in caplog.records if "not-a-number" in r.getMessage()]
