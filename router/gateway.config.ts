@@ -211,6 +211,33 @@ function useSubgraphErrorMasking(): GatewayPlugin {
   };
 }
 
+// graphql-js quotes a variable it cannot coerce in full: `Variable "$input" got
+// invalid value { password: "…" }; <reason>`. The reason is enough for the caller.
+const VARIABLE_VALUE = /^(Variable "\$[^"]+" got invalid value) [\s\S]*?; ([\s\S]*)$/;
+
+/** Drop variable values (passwords, tokens) from the messages of coercion errors. */
+function useNoVariableValuesInErrors(): GatewayPlugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (!result || Array.isArray(result) || Symbol.asyncIterator in (result as object)) return;
+      const errors = (result as ExecutionResult).errors;
+      if (!errors?.some((error) => VARIABLE_VALUE.test(error.message))) return;
+      const redacted = errors.map((error) =>
+        VARIABLE_VALUE.test(error.message)
+          ? new GraphQLError(error.message.replace(VARIABLE_VALUE, '$1; $2'), {
+              nodes: error.nodes,
+              source: error.source,
+              positions: error.positions,
+              path: error.path,
+              extensions: error.extensions,
+            })
+          : error,
+      );
+      setResult({ ...(result as ExecutionResult), errors: redacted });
+    },
+  };
+}
+
 /** CORS answers differ per Origin (see `cors` below): caches must key on it. */
 function useVaryOnOrigin(): GatewayPlugin {
   return {
@@ -316,6 +343,7 @@ export const gatewayConfig = defineConfig({
     useRequestId(),
     useNoServiceTokenUpstream(),
     useSubgraphErrorMasking(),
+    useNoVariableValuesInErrors(),
     useVaryOnOrigin(),
     useRequestSizeLimit(MAX_REQUEST_BYTES),
     maxAliasesPlugin({ n: MAX_ALIASES }),
