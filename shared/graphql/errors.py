@@ -7,6 +7,7 @@ and replaced by a generic message: no stack trace, SQL or hostname leaves.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Any
@@ -66,6 +67,18 @@ def user_errors(error: DomainError) -> list[UserError]:
 
 INTERNAL_MESSAGE = "Internal server error."
 
+# graphql-core quotes a variable it cannot coerce ("…, found: {password: …}."):
+# the reason stays, the value (a password, a token) goes.
+_FOUND_VALUE = re.compile(r",? found: .*$", re.DOTALL)
+_REPRESENTED_VALUE = re.compile(r"(cannot represent [^:]*value): .*$", re.DOTALL)
+
+
+def without_variable_values(message: str) -> str:
+    if not message.startswith("Variable '$"):
+        return message
+    message = _FOUND_VALUE.sub(".", message)
+    return _REPRESENTED_VALUE.sub(r"\1.", message)
+
 
 def _is_deliberate(error: GraphQLError) -> bool:
     """Errors the caller caused: ours (`ApiError`), and every error raised before
@@ -86,6 +99,8 @@ class ErrorMasking(SchemaExtension):
         result.errors = [self._process(error) for error in errors]
 
     def _process(self, error: GraphQLError) -> GraphQLError:
+        if error.path is None and error.message.startswith("Variable '$"):
+            error.message = without_variable_values(error.message)
         if _is_deliberate(error):
             if not (error.extensions or {}).get("code"):
                 error.extensions = {

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import strawberry.schema.schema as strawberry_schema
 
+from shared.graphql.errors import without_variable_values
 from subgraphs.catalog.graphql.schema import schema
 
 
@@ -70,3 +71,25 @@ async def test_a_malformed_variable_is_bad_user_input_and_not_logged(
         )
     assert [e.extensions["code"] for e in result.errors or []] == ["BAD_USER_INPUT"]
     assert not [r for r in caplog.records if "not-a-number" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "Variable '$input' has invalid value: Expected value of type 'RegisterInput' to "
+            "include required field 'name', found: {'password': 'hunter22'}.",
+            "Variable '$input' has invalid value: Expected value of type 'RegisterInput' to "
+            "include required field 'name'.",
+        ),
+        (
+            "Variable '$input' has invalid value at 'password': String cannot represent a "
+            "non string value: {'secret': 1}",
+            "Variable '$input' has invalid value at 'password': String cannot represent a "
+            "non string value.",
+        ),
+        ("Cannot query field 'x' on type 'Query'.", "Cannot query field 'x' on type 'Query'."),
+    ],
+)
+def test_variable_values_are_dropped_from_messages(message: str, expected: str) -> None:
+    assert without_variable_values(message) == expected
