@@ -18,6 +18,7 @@ import asyncpg
 
 from shared.devstack.children import UVICORN_GRACEFUL_SECONDS, Backends, gateway_env
 from shared.devstack.config import LOCALHOST, StackConfig
+from shared.devstack.postgres import plain_url
 from shared.devstack.stack import Steps, run
 from shared.devstack.supervisor import ChildSpec
 from shared.services import ServiceSpec
@@ -37,13 +38,9 @@ FAKE_SERVICES = (
 )
 
 
-def _plain(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
 def migrate(spec: ServiceSpec, url: str) -> None:
     async def create_table() -> None:
-        connection = await asyncpg.connect(_plain(url))
+        connection = await asyncpg.connect(plain_url(url))
         try:
             await connection.execute("CREATE TABLE IF NOT EXISTS seeded (service text PRIMARY KEY)")
         finally:
@@ -54,7 +51,7 @@ def migrate(spec: ServiceSpec, url: str) -> None:
 
 
 async def seed(spec: ServiceSpec, url: str) -> None:
-    connection = await asyncpg.connect(_plain(url))
+    connection = await asyncpg.connect(plain_url(url))
     try:
         await connection.execute("INSERT INTO seeded VALUES ($1) ON CONFLICT DO NOTHING", spec.name)
     finally:

@@ -11,16 +11,12 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from shared.db.migrations import upgrade
-from shared.devstack.postgres import database_url
+from shared.devstack.postgres import database_url, plain_url
 from shared.services import ServiceSpec
 
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _plain(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 @dataclass
@@ -33,7 +29,7 @@ class DatabaseFactory:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def _execute(self, sql: str) -> None:
-        connection = await asyncpg.connect(_plain(self.server_url))
+        connection = await asyncpg.connect(plain_url(self.server_url))
         try:
             await connection.execute(sql)
         finally:

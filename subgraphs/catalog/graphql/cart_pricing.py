@@ -13,6 +13,7 @@ from typing import Any
 
 import strawberry
 
+from shared.graphql.ids import try_parse_id
 from shared.graphql.money import Money, money
 from subgraphs.catalog.graphql.loaders import product_by_id_loader
 from subgraphs.catalog.graphql.types import CatalogInfo, Product
@@ -21,19 +22,12 @@ from subgraphs.catalog.models import ProductRow
 
 async def _price_of(info: CatalogInfo, product_id: str) -> Decimal:
     row: ProductRow | None = None
-    if (parsed := _uuid(product_id)) is not None:
+    if (parsed := try_parse_id(product_id)) is not None:
         row = await info.context.loader(product_by_id_loader).load(parsed)
     if row is None:
         # Products are archived, never deleted; an unknown id cannot be priced.
         raise LookupError(f"no product {product_id}")
     return row.price
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 @strawberry.federation.type(keys=["id"])
