@@ -113,3 +113,146 @@ class OrderPlaced(Event):
 
     def aggregate_id(self) -> str:
         return str(self.order_id)
+
+
+class OrderAddress(BaseModel):
+    """A shipping address as the order recorded it (a snapshot, not a reference)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    full_name: str
+    line1: str
+    line2: str | None = None
+    city: str
+    region: str | None = None
+    postal_code: str
+    country: str
+    phone: str | None = None
+
+
+class OrderEventLine(BaseModel):
+    """An order line as events carry it: what was sold, at what price."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    unit_price: Decimal
+    quantity: int
+
+
+class OrderPaid(Event):
+    """The order's payment was captured: ship it, confirm it to the buyer."""
+
+    type: ClassVar[str] = "OrderPaid"
+    producer: ClassVar[str] = "orders"
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    number: str
+    currency: str
+    subtotal: Decimal
+    shipping_cost: Decimal
+    total: Decimal
+    shipping_method: str
+    shipping_address: OrderAddress
+    lines: tuple[OrderEventLine, ...]
+
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
+
+
+class OrderPaymentFailed(Event):
+    """The charge was declined or failed: the stock is released, the cart kept."""
+
+    type: ClassVar[str] = "OrderPaymentFailed"
+    producer: ClassVar[str] = "orders"
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    number: str
+    currency: str
+    total: Decimal
+    failure_code: str
+
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
+
+
+class OrderCancelled(Event):
+    """The buyer cancelled before shipping: refunded, stock released."""
+
+    type: ClassVar[str] = "OrderCancelled"
+    producer: ClassVar[str] = "orders"
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    number: str
+    currency: str
+    total: Decimal
+
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
+
+
+class OrderReturnRequested(Event):
+    """The buyer asked to send a delivered order back."""
+
+    type: ClassVar[str] = "OrderReturnRequested"
+    producer: ClassVar[str] = "orders"
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    number: str
+    reason: str
+
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
+
+
+class PaymentRefunded(Event):
+    """Money went back to the buyer; `fully_refunded` once nothing captured is left."""
+
+    type: ClassVar[str] = "PaymentRefunded"
+    producer: ClassVar[str] = "payments"
+    payment_id: uuid.UUID
+    refund_id: uuid.UUID
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    currency: str
+    amount: Decimal
+    refunded_total: Decimal
+    captured: Decimal
+    fully_refunded: bool
+
+    def aggregate_id(self) -> str:
+        return str(self.payment_id)
+
+
+class _ShipmentEvent(Event):
+    shipment_id: uuid.UUID
+    order_id: uuid.UUID
+    user_id: uuid.UUID
+    carrier: str | None = None
+    tracking_number: str | None = None
+
+    def aggregate_id(self) -> str:
+        return str(self.order_id)
+
+
+class ShipmentShipped(_ShipmentEvent):
+    """Handed to the carrier: the order is SHIPPED."""
+
+    type: ClassVar[str] = "ShipmentShipped"
+    producer: ClassVar[str] = "shipping"
+
+
+class ShipmentDelivered(_ShipmentEvent):
+    """The carrier delivered it: the order is DELIVERED."""
+
+    type: ClassVar[str] = "ShipmentDelivered"
+    producer: ClassVar[str] = "shipping"
+
+
+class ShipmentReturned(_ShipmentEvent):
+    """The parcel came back: the order's return is completed (refunded)."""
+
+    type: ClassVar[str] = "ShipmentReturned"
+    producer: ClassVar[str] = "shipping"
