@@ -1,8 +1,23 @@
 """The service app factory: a subgraph's `app.py` is a few lines calling this.
 
-It wires the database, Redis, token verification, the GraphQL endpoint
-(GraphiQL and GET queries off: subgraphs are only called by the gateway),
-health probes, metrics, request ids and JSON logs.
+    def create_app() -> FastAPI:
+        return create_service_app(
+            ServiceDefinition(
+                name="catalog",
+                schema=schema,
+                settings=catalog_settings(),
+                parts=catalog_parts,             # builds CatalogServices for the app's lifetime
+                routers=[reservations_router],
+                background=[expiring_reservations],
+            )
+        )
+
+The factory wires the database, Redis, token verification, the GraphQL
+endpoint (GraphiQL and GET queries off: subgraphs are only called by the
+gateway), health probes, metrics, request ids and JSON logs. A service's own
+objects (its services, clients, issuers) are one typed value, its *parts*,
+built by `definition.parts` and reached by resolvers through
+`info.context.parts_as(Kind)` and by routes through `service_parts(request, Kind)`.
 """
 
 from __future__ import annotations
@@ -11,8 +26,8 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from fastapi import APIRouter, FastAPI, Request
@@ -44,9 +59,12 @@ logger = logging.getLogger("minishop.app")
 
 READY_TIMEOUT_SECONDS = 2.0
 
+PartsT = TypeVar("PartsT")
+KindT = TypeVar("KindT")
+
 
 @dataclass
-class ServiceState:
+class ServiceState(Generic[PartsT]):
     """What a running service holds for its lifetime (on `app.state.service`)."""
 
     name: str
@@ -55,123 +73,178 @@ class ServiceState:
     verifier: TokenVerifier
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Set once `definition.parts` has built them.
+    parts: PartsT | None = None
+
+    def parts_as(self, kind: type[KindT]) -> KindT:
+        return _checked_parts(self.parts, kind, self.name)
 
 
-Lifespan = Callable[[ServiceState], AbstractAsyncContextManager[None]]
+PartsFactory = Callable[[ServiceState[Any]], AbstractAsyncContextManager[PartsT]]
+# Work that runs beside the event consumers (sweeps, recovery jobs).
+BackgroundTask = Callable[[PartsT], AbstractAsyncContextManager[None]]
+
+
+def _no_consumers(_parts: Any) -> Sequence[Consumer]:
+    return ()
 
 
 @dataclass
-class ServiceDefinition:
+class ServiceDefinition(Generic[PartsT]):
     name: str
     schema: strawberry.federation.Schema
+    # Builds the service's typed parts from the state (database, Redis) and
+    # closes them on exit; entered once per process.
+    parts: PartsFactory[PartsT]
     settings: ServiceSettings | None = None
-    # The accounts service verifies with its own keys instead of fetching the JWKS;
-    # called after `lifespans` have run, so it can use what they set up.
-    key_source: Callable[[ServiceState], KeySource] | None = None
+    # The accounts service verifies with its own keys instead of fetching the JWKS.
+    key_source: Callable[[PartsT], KeySource] | None = None
     routers: Sequence[APIRouter] = ()
-    # Background work tied to the app's lifetime.
-    lifespans: Sequence[Lifespan] = ()
-    # Event handlers of this service. With a database, the outbox relay and these
-    # consumers run inside the app unless MINISHOP_EVENTS_IN_PROCESS=false (then
-    # `minishop worker <service>` runs them).
-    consumers: Sequence[Consumer] = ()
+    # Event handlers, the outbox relay and `background` run inside the app unless
+    # MINISHOP_EVENTS_IN_PROCESS=false: then `minishop worker <service>` runs them.
+    consumers: Callable[[PartsT], Sequence[Consumer]] = _no_consumers
+    background: Sequence[BackgroundTask[PartsT]] = ()
 
 
-def create_service_app(definition: ServiceDefinition) -> FastAPI:
+@asynccontextmanager
+async def running_parts(
+    definition: ServiceDefinition[PartsT], state: ServiceState[PartsT]
+) -> AsyncIterator[PartsT]:
+    """The state's connections opened and the service's parts built, closed on exit."""
+    async with AsyncExitStack() as stack:
+        # Registered first so they close last, after the parts and event loops.
+        stack.push_async_callback(state.redis.aclose)
+        if definition.settings is not None:
+            state.engine = create_engine(definition.settings)
+            state.sessionmaker = create_sessionmaker(state.engine)
+            stack.push_async_callback(state.engine.dispose)
+        state.parts = parts = await stack.enter_async_context(definition.parts(state))
+        yield parts
+
+
+@asynccontextmanager
+async def running_background(
+    definition: ServiceDefinition[PartsT], state: ServiceState[PartsT], parts: PartsT
+) -> AsyncIterator[None]:
+    """The relay, the consumers and the background tasks, stopped on exit."""
+    async with AsyncExitStack() as stack:
+        consumers = definition.consumers(parts)
+        if state.engine is not None or consumers:
+            await stack.enter_async_context(
+                run_events(
+                    service=definition.name,
+                    engine=state.engine,
+                    redis=state.redis,
+                    consumers=consumers,
+                    sessionmaker=state.sessionmaker,
+                )
+            )
+        for task in definition.background:
+            await stack.enter_async_context(task(parts))
+        yield
+
+
+def new_state(name: str, platform: PlatformSettings) -> ServiceState[Any]:
+    return ServiceState(
+        name=name,
+        platform=platform,
+        redis=create_redis(platform.redis_url),
+        verifier=_verifier(
+            platform, JwksKeySource(platform.jwks_url, cache_seconds=platform.jwks_cache_seconds)
+        ),
+    )
+
+
+def create_service_app(definition: ServiceDefinition[Any]) -> FastAPI:
     platform = platform_settings()
     configure_logging(definition.name, platform.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state = ServiceState(
-            name=definition.name,
-            platform=platform,
-            redis=create_redis(platform.redis_url),
-            verifier=TokenVerifier(
-                JwksKeySource(platform.jwks_url, cache_seconds=platform.jwks_cache_seconds),
-                issuer=platform.jwt_issuer,
-                audience=platform.jwt_audience,
-                leeway_seconds=platform.jwt_leeway_seconds,
-            ),
-        )
-        if definition.settings is not None:
-            state.engine = create_engine(definition.settings)
-            state.sessionmaker = create_sessionmaker(state.engine)
+        state = new_state(definition.name, platform)
         app.state.service = state
-        async with AsyncExitStack() as stack:
-            # Registered first so they close last, after the event loops stopped.
-            stack.push_async_callback(state.redis.aclose)
-            if state.engine is not None:
-                stack.push_async_callback(state.engine.dispose)
-            for extra in definition.lifespans:
-                await stack.enter_async_context(extra(state))
-            has_event_work = state.engine is not None or bool(definition.consumers)
-            if has_event_work and events_settings().in_process:
-                await stack.enter_async_context(
-                    run_events(
-                        service=definition.name,
-                        engine=state.engine,
-                        redis=state.redis,
-                        consumers=definition.consumers,
-                        sessionmaker=state.sessionmaker,
-                    )
-                )
+        async with running_parts(definition, state) as parts, AsyncExitStack() as stack:
+            if events_settings().in_process:
+                await stack.enter_async_context(running_background(definition, state, parts))
             if definition.key_source is not None:
-                state.verifier = TokenVerifier(
-                    definition.key_source(state),
-                    issuer=platform.jwt_issuer,
-                    audience=platform.jwt_audience,
-                    leeway_seconds=platform.jwt_leeway_seconds,
-                )
+                state.verifier = _verifier(platform, definition.key_source(parts))
             yield
 
     app = FastAPI(
-        title=f"MiniShop {definition.name}",
-        lifespan=lifespan,
-        docs_url=None,
-        redoc_url=None,
+        title=f"MiniShop {definition.name}", lifespan=lifespan, docs_url=None, redoc_url=None
     )
-    # `minishop worker` reads the consumers from here.
+    # `minishop worker` reads the definition from here.
     app.state.definition = definition
     app.add_middleware(RequestIdMiddleware)
-
-    async def get_context(request: Request) -> RequestContext:
-        state: ServiceState = request.app.state.service
-        principal, auth_error = None, None
-        token = bearer_token(request.headers.get("authorization"))
-        if token == "":
-            auth_error = "The Authorization header must be 'Bearer <access token>'."
-        elif token is not None:
-            try:
-                principal = await state.verifier.verify(token)
-            except InvalidTokenError:
-                auth_error = "The access token is invalid or expired."
-        return RequestContext(
-            request=request,
-            sessionmaker=state.sessionmaker,
-            redis=state.redis,
-            principal=principal,
-            auth_error=auth_error,
-            services={"name": state.name, **state.extras},
-        )
-
-    app.include_router(
-        GraphQLRouter(
-            definition.schema,
-            path="/graphql",
-            graphql_ide=None,
-            allow_queries_via_get=False,
-            subscription_protocols=(),
-            context_getter=get_context,
-        )
-    )
+    app.include_router(_graphql_router(definition.schema))
     for router in definition.routers:
         app.include_router(router)
+    _add_probes(app)
+    return app
+
+
+def service_parts(request: Request, kind: type[KindT]) -> KindT:
+    """The running service's parts, for an internal route."""
+    state: ServiceState[Any] = request.app.state.service
+    return state.parts_as(kind)
+
+
+def _checked_parts(parts: object, kind: type[KindT], name: str) -> KindT:
+    if not isinstance(parts, kind):
+        raise TypeError(f"{name}'s parts are {type(parts).__name__}, not {kind.__name__}")
+    return parts
+
+
+def _verifier(platform: PlatformSettings, keys: KeySource) -> TokenVerifier:
+    return TokenVerifier(
+        keys,
+        issuer=platform.jwt_issuer,
+        audience=platform.jwt_audience,
+        leeway_seconds=platform.jwt_leeway_seconds,
+    )
+
+
+async def _context(request: Request) -> RequestContext:
+    """The GraphQL context: the verified caller and the service's parts.
+
+    An `async def` getter: a sync one would run in the threadpool on every request.
+    """
+    state: ServiceState[Any] = request.app.state.service
+    principal, auth_error = None, None
+    token = bearer_token(request.headers.get("authorization"))
+    if token == "":
+        auth_error = "The Authorization header must be 'Bearer <access token>'."
+    elif token is not None:
+        try:
+            principal = await state.verifier.verify(token)
+        except InvalidTokenError:
+            auth_error = "The access token is invalid or expired."
+    return RequestContext(
+        request=request,
+        sessionmaker=state.sessionmaker,
+        redis=state.redis,
+        principal=principal,
+        auth_error=auth_error,
+        parts=state.parts,
+        service_name=state.name,
+    )
+
+
+def _graphql_router(schema: strawberry.federation.Schema) -> GraphQLRouter[Any, Any]:
+    return GraphQLRouter(
+        schema,
+        path="/graphql",
+        graphql_ide=None,
+        allow_queries_via_get=False,
+        subscription_protocols=(),
+        context_getter=_context,
+    )
+
+
+def _add_probes(app: FastAPI) -> None:
     app.add_api_route("/health/live", _live, methods=["GET"], include_in_schema=False)
     app.add_api_route("/health/ready", _ready, methods=["GET"], include_in_schema=False)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
-    return app
 
 
 async def _live() -> dict[str, str]:
@@ -179,7 +252,7 @@ async def _live() -> dict[str, str]:
 
 
 async def _ready(request: Request) -> JSONResponse:
-    state: ServiceState = request.app.state.service
+    state: ServiceState[Any] = request.app.state.service
     checks: dict[str, str] = {}
     try:
         async with asyncio.timeout(READY_TIMEOUT_SECONDS):

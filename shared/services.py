@@ -37,6 +37,10 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("accounts", 4001),
     ServiceSpec("catalog", 4002),
     ServiceSpec("cart", 4003, uses_postgres=False),
+    ServiceSpec("orders", 4004),
+    ServiceSpec("payments", 4005),
+    ServiceSpec("shipping", 4006),
+    ServiceSpec("notifications", 4007),
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from aiodataloader import DataLoader
 from redis.asyncio import Redis
@@ -15,6 +15,7 @@ from shared.auth.principal import Principal
 from shared.graphql.errors import forbidden, unauthenticated
 
 LoaderT = TypeVar("LoaderT", bound=DataLoader)
+KindT = TypeVar("KindT")
 
 
 class RequestContext(BaseContext):
@@ -32,7 +33,8 @@ class RequestContext(BaseContext):
         redis: Redis,
         principal: Principal | None,
         auth_error: str | None,
-        services: dict[str, Any],
+        parts: object,
+        service_name: str,
     ) -> None:
         super().__init__()
         self.http_request = request
@@ -40,7 +42,8 @@ class RequestContext(BaseContext):
         self.redis = redis
         self.principal = principal
         self.auth_error = auth_error
-        self.services = services
+        self.parts = parts
+        self.service_name = service_name
         self._loaders: dict[Callable[..., DataLoader], DataLoader] = {}
 
     def loader(self, factory: Callable[[RequestContext], LoaderT]) -> LoaderT:
@@ -50,6 +53,12 @@ class RequestContext(BaseContext):
             instance = factory(self)
             self._loaders[factory] = instance
         return instance  # type: ignore[return-value]
+
+    def parts_as(self, kind: type[KindT]) -> KindT:
+        """The service's parts (its services and clients), typed: `parts_as(CartParts)`."""
+        if not isinstance(self.parts, kind):
+            raise TypeError(f"the service's parts are {type(self.parts).__name__}, not {kind}")
+        return self.parts
 
     @property
     def db(self) -> async_sessionmaker[AsyncSession]:

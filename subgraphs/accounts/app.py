@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from shared.app import ServiceDefinition, ServiceState, create_service_app
+from shared.app import ServiceDefinition, ServiceState, create_service_app, service_parts
 from shared.auth.verifier import KeySource, StaticKeySource
 from shared.ratelimit import SlidingWindowLimiter
 from subgraphs.accounts.graphql.schema import schema
@@ -22,13 +23,13 @@ jwks_router = APIRouter()
 
 @jwks_router.get("/.well-known/jwks.json", include_in_schema=False)
 async def jwks(request: Request) -> JSONResponse:
-    issuer: TokenIssuer = request.app.state.service.extras["token_issuer"]
+    keys = service_parts(request, AccountsServices).issuer.keys
     # Verifiers cache it; a short max-age lets a rotation reach them quickly.
-    return JSONResponse(issuer.keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
+    return JSONResponse(keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
 
 
 @asynccontextmanager
-async def accounts_components(state: ServiceState) -> AsyncIterator[None]:
+async def accounts_parts(state: ServiceState[Any]) -> AsyncIterator[AccountsServices]:
     settings = accounts_settings()
     issuer = TokenIssuer(
         load_signing_keys(settings, state.platform),
@@ -38,15 +39,12 @@ async def accounts_components(state: ServiceState) -> AsyncIterator[None]:
     )
     assert state.sessionmaker is not None
     limiter = SlidingWindowLimiter(state.redis, enabled=state.platform.rate_limits_enabled)
-    state.extras["token_issuer"] = issuer
-    state.extras["accounts"] = AccountsServices.build(state.sessionmaker, issuer, limiter, settings)
     with redacting_logs():
-        yield
+        yield AccountsServices.build(state.sessionmaker, issuer, limiter, settings)
 
 
-def own_keys(state: ServiceState) -> KeySource:
-    issuer: TokenIssuer = state.extras["token_issuer"]
-    return StaticKeySource(issuer.keys.jwks())
+def own_keys(services: AccountsServices) -> KeySource:
+    return StaticKeySource(services.issuer.keys.jwks())
 
 
 def create_app() -> FastAPI:
@@ -55,8 +53,8 @@ def create_app() -> FastAPI:
             name="accounts",
             schema=schema,
             settings=accounts_settings(),
+            parts=accounts_parts,
             key_source=own_keys,
             routers=[jwks_router],
-            lifespans=[accounts_components],
         )
     )

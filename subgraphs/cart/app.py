@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -17,26 +18,26 @@ from subgraphs.cart.settings import cart_settings
 from subgraphs.cart.store import CartStore
 
 
-def create_app() -> FastAPI:
-    @asynccontextmanager
-    async def cart_components(state: ServiceState) -> AsyncIterator[None]:
-        settings = cart_settings()
-        internal = InternalClient(caller="cart")
-        state.extras["cart"] = CartService(
+@asynccontextmanager
+async def cart_parts(state: ServiceState[Any]) -> AsyncIterator[CartService]:
+    settings = cart_settings()
+    internal = InternalClient(caller="cart")
+    try:
+        yield CartService(
             CartStore(state.redis, ttl_seconds=settings.ttl_seconds),
             CatalogProducts(internal.service("catalog"), settings.catalog_timeout_seconds),
             settings,
         )
-        try:
-            yield
-        finally:
-            await internal.aclose()
+    finally:
+        await internal.aclose()
 
-    # Consumers start after the lifespans, so the service exists when they run.
-    consumer = cart_consumer(lambda: app.state.service.extras["cart"])
-    app = create_service_app(
+
+def create_app() -> FastAPI:
+    return create_service_app(
         ServiceDefinition(
-            name="cart", schema=schema, lifespans=[cart_components], consumers=[consumer]
+            name="cart",
+            schema=schema,
+            parts=cart_parts,
+            consumers=lambda service: [cart_consumer(service)],
         )
     )
-    return app

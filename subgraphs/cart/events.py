@@ -7,7 +7,6 @@ a marker for the event id, and does nothing when the marker exists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from shared.events import Consumer, EventEnvelope
@@ -16,13 +15,12 @@ from subgraphs.cart.service import CartService
 from subgraphs.cart.store import StoredLine
 
 
-def cart_consumer(cart_service: Callable[[], CartService]) -> Consumer:
-    """`cart_service` gives the running service (it exists once the app started)."""
+def cart_consumer(cart_service: CartService) -> Consumer:
     consumer = Consumer("cart", deduplicates_itself=True)
 
     @consumer.on(OrderPlaced)
     async def take_ordered_lines(event: OrderPlaced, envelope: EventEnvelope, _: Any) -> bool:
         lines = [StoredLine(str(line.product_id), line.quantity) for line in event.lines]
-        return await cart_service().take_ordered(str(event.user_id), str(envelope.id), lines)
+        return await cart_service.take_ordered(str(event.user_id), str(envelope.id), lines)
 
     return consumer

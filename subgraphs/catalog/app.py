@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -16,17 +17,18 @@ from subgraphs.catalog.settings import catalog_settings
 
 
 @asynccontextmanager
-async def catalog_components(state: ServiceState) -> AsyncIterator[None]:
-    settings = catalog_settings()
+async def catalog_parts(state: ServiceState[Any]) -> AsyncIterator[CatalogServices]:
     assert state.sessionmaker is not None
-    services = CatalogServices.build(state.sessionmaker, settings)
-    state.extras["catalog"] = services
-    async with expiring_reservations(
+    yield CatalogServices.build(state.sessionmaker, catalog_settings())
+
+
+def reservation_sweep(services: CatalogServices) -> AbstractAsyncContextManager[None]:
+    settings = catalog_settings()
+    return expiring_reservations(
         services.reservations,
         interval_seconds=settings.reservation_sweep_seconds,
         batch=settings.reservation_sweep_batch,
-    ):
-        yield
+    )
 
 
 def create_app() -> FastAPI:
@@ -35,7 +37,8 @@ def create_app() -> FastAPI:
             name="catalog",
             schema=schema,
             settings=catalog_settings(),
+            parts=catalog_parts,
             routers=[reservations_router, products_router],
-            lifespans=[catalog_components],
+            background=[reservation_sweep],
         )
     )

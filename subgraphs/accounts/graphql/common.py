@@ -13,8 +13,7 @@ from subgraphs.accounts.tokens import session_id_of
 
 
 def services(info: AccountsInfo) -> AccountsServices:
-    found: AccountsServices = info.context.services["accounts"]
-    return found
+    return info.context.parts_as(AccountsServices)
 
 
 def signed_in_user(info: AccountsInfo) -> uuid.UUID:

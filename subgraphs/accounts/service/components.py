@@ -1,4 +1,4 @@
-"""The accounts' services, built once per app and kept on its state."""
+"""The accounts' services, built once per app: the service's parts."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from subgraphs.accounts.tokens import TokenIssuer
 
 @dataclass(frozen=True, slots=True)
 class AccountsServices:
+    """The accounts' parts: its services and the token issuer (whose keys the JWKS serves)."""
+
+    issuer: TokenIssuer
     sessions: SessionService
     profile: ProfileService
     addresses: AddressService
@@ -36,6 +39,7 @@ class AccountsServices:
     ) -> AccountsServices:
         throttle = Throttle(limiter, AccountLimits.from_settings(settings))
         return cls(
+            issuer=issuer,
             sessions=SessionService(
                 sessionmaker,
                 issuer,

@@ -18,8 +18,7 @@ CartInfo = Info[RequestContext, None]
 
 
 def cart_service(info: CartInfo) -> CartService:
-    service: CartService = info.context.services["cart"]
-    return service
+    return info.context.parts_as(CartService)
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])

@@ -20,6 +20,7 @@ from typing import Annotated
 
 from fastapi import Query, Request
 
+from shared.app import service_parts
 from shared.errors import DomainError
 from shared.internal import InternalApiError, ServiceCaller, error_responses, internal_router
 from shared.settings import platform_settings
@@ -46,8 +47,7 @@ _STATUS_OF_CODE = {"NOT_FOUND": 404, "INVALID_INPUT": 422}
 
 
 def _services(request: Request) -> CatalogServices:
-    services: CatalogServices = request.app.state.service.extras["catalog"]
-    return services
+    return service_parts(request, CatalogServices)
 
 
 def _api_error(error: DomainError) -> InternalApiError:

@@ -125,7 +125,7 @@ async def test_during_a_rotation_the_jwks_holds_both_keys_and_both_verify(
         principal = await verifier.verify(_token("00000000-0000-0000-0000-000000000001", key))
         assert principal.subject == "00000000-0000-0000-0000-000000000001"
     # New tokens are signed with the current key only.
-    issuer = accounts.state.extras["token_issuer"]
+    issuer = accounts.state.parts.issuer
     assert jwt.get_unverified_header(issuer.issue("u").token)["kid"] == KID
 
 

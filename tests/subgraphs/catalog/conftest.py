@@ -42,4 +42,4 @@ async def seeded(catalog: RunningService) -> RunningService:
 
 
 def services(catalog: RunningService) -> Any:
-    return catalog.state.extras["catalog"]
+    return catalog.state.parts

@@ -13,7 +13,6 @@ from shared.internal import HEADER, InternalCallError, InternalClient, mint_serv
 from shared.services import service
 from shared.settings import platform_settings
 from subgraphs.catalog.internal.models import ProductLookup, ProductLookupRequest, Reservation
-from tests.subgraphs.catalog.conftest import CATALOG_ENV
 from tests.subgraphs.catalog.support import ARCHIVE_PRODUCT, admin, create_product, sql
 from tests.support.databases import DatabaseFactory
 from tests.support.services import RunningService, running_service
@@ -111,7 +110,8 @@ async def sweeping_catalog(
 ) -> AsyncIterator[RunningService]:
     spec = service("catalog")
     url = await databases.create(spec)
-    env = {**CATALOG_ENV, "CATALOG_RESERVATION_SWEEP_SECONDS": "0.1"}
+    # The sweep is background work: it runs where the events run, here in process.
+    env = {"MINISHOP_EVENTS_IN_PROCESS": "true", "CATALOG_RESERVATION_SWEEP_SECONDS": "0.1"}
     try:
         async with running_service(spec, database_url=url, redis_url=redis_url, env=env) as running:
             yield running

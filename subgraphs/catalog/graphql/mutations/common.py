@@ -12,8 +12,7 @@ from subgraphs.catalog.service.validation import KEEP
 
 
 def services(info: CatalogInfo) -> CatalogServices:
-    found: CatalogServices = info.context.services["catalog"]
-    return found
+    return info.context.parts_as(CatalogServices)
 
 
 def given(value: Any) -> Any:
