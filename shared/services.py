@@ -49,3 +49,24 @@ def service(name: str) -> ServiceSpec:
         if spec.name == name:
             return spec
     raise KeyError(f"unknown service {name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentSpec:
+    """A process the local stack runs beside the subgraphs: not part of the graph.
+
+    `argv` follows `python -m`; `ready_path` is probed on `http_port`.
+    """
+
+    name: str
+    http_port: int
+    module: str
+    ready_path: str = "/health/ready"
+
+
+# Stand-ins for third parties in the local stack and the tests: the payment
+# processor (a provider's API) and a mailbox that keeps every e-mail as a file.
+PAYMENT_PROCESSOR = ComponentSpec("processor", 4010, "subgraphs.payments.processor")
+MAILBOX = ComponentSpec("mailbox", 4026, "shared.devstack.mailbox")
+MAILBOX_SMTP_PORT = 4025
+COMPONENTS: tuple[ComponentSpec, ...] = (PAYMENT_PROCESSOR, MAILBOX)
