@@ -13,6 +13,7 @@ from shared.app import ServiceDefinition, ServiceState, create_service_app, serv
 from shared.auth.verifier import KeySource, StaticKeySource
 from shared.ratelimit import SlidingWindowLimiter
 from subgraphs.accounts.graphql.schema import schema
+from subgraphs.accounts.internal.routes import users_router
 from subgraphs.accounts.redaction import redacting_logs
 from subgraphs.accounts.service import AccountsServices
 from subgraphs.accounts.settings import accounts_settings
@@ -55,6 +56,6 @@ def create_app() -> FastAPI:
             settings=accounts_settings(),
             parts=accounts_parts,
             key_source=own_keys,
-            routers=[jwks_router],
+            routers=[jwks_router, users_router],
         )
     )

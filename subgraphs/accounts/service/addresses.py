@@ -45,6 +45,11 @@ class AddressService:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
 
+    async def of_user(self, user_id: uuid.UUID, address_id: uuid.UUID) -> AddressRow | None:
+        """The address when it is the user's; None for another user's or none at all."""
+        async with self._sessionmaker() as session:
+            return await repository.address_of_user(session, address_id, user_id)
+
     async def add(self, user_id: uuid.UUID, data: AddressData) -> AddressRow:
         async with self._sessionmaker.begin() as session:
             await self._lock_owner(session, user_id)
