@@ -53,20 +53,28 @@ def service(name: str) -> ServiceSpec:
 
 @dataclass(frozen=True, slots=True)
 class ComponentSpec:
-    """A process the local stack runs beside the subgraphs: not part of the graph.
+    """A process the local stack runs beside the subgraphs, not part of the graph.
 
-    `argv` follows `python -m`; `ready_path` is probed on `http_port`.
+    Either an ASGI app (`app_factory`, served by uvicorn) or a module run with
+    `python -m module --host H --http-port P [--smtp-port S --dir D]` (the mailbox).
+    Either way it answers `GET /health/ready` on `port` once it serves.
     """
 
     name: str
-    http_port: int
-    module: str
-    ready_path: str = "/health/ready"
+    port: int
+    app_factory: str | None = None
+    module: str | None = None
+    smtp_port: int | None = None
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        return (self.port,) if self.smtp_port is None else (self.port, self.smtp_port)
 
 
 # Stand-ins for third parties in the local stack and the tests: the payment
 # processor (a provider's API) and a mailbox that keeps every e-mail as a file.
-PAYMENT_PROCESSOR = ComponentSpec("processor", 4010, "subgraphs.payments.processor")
-MAILBOX = ComponentSpec("mailbox", 4026, "shared.devstack.mailbox")
-MAILBOX_SMTP_PORT = 4025
+PAYMENT_PROCESSOR = ComponentSpec(
+    "processor", 4010, app_factory="subgraphs.payments.processor.app:create_app"
+)
+MAILBOX = ComponentSpec("mailbox", 4026, module="shared.devstack.mailbox", smtp_port=4025)
 COMPONENTS: tuple[ComponentSpec, ...] = (PAYMENT_PROCESSOR, MAILBOX)

@@ -15,7 +15,7 @@ from pathlib import Path
 from shared.devstack.config import LOCALHOST, StackConfig
 from shared.devstack.postgres import database_url
 from shared.devstack.supervisor import ChildSpec
-from shared.services import ServiceSpec
+from shared.services import MAILBOX, PAYMENT_PROCESSOR, ComponentSpec, ServiceSpec
 
 GATEWAY_NAME = "gateway"
 # Uvicorn's own limit for open connections at shutdown; below the supervisor's
@@ -56,6 +56,7 @@ def subgraph_env(
     for other in config.services:
         # Direct service-to-service calls (never through the gateway).
         env[f"MINISHOP_SERVICE_{other.name.upper()}_URL"] = config.service_url(other)
+    env.update(component_env(config))
     if spec.uses_postgres and backends.postgres_url is not None:
         env[f"{spec.env_prefix}DATABASE_URL"] = database_url(
             backends.postgres_url, spec.database_name
@@ -87,6 +88,38 @@ def subgraph_child(
             str(UVICORN_GRACEFUL_SECONDS),
         ),
         env=subgraph_env(config, spec, backends, base),
+        cwd=config.repo_root,
+        ready_url=f"http://{LOCALHOST}:{port}/health/ready",
+    )
+
+
+def component_env(config: StackConfig) -> dict[str, str]:
+    """Where the subgraphs reach the local stand-ins of third parties."""
+    env: dict[str, str] = {}
+    if PAYMENT_PROCESSOR in config.components:
+        env["PAYMENTS_PROCESSOR_URL"] = config.component_url(PAYMENT_PROCESSOR)
+    if MAILBOX in config.components and MAILBOX.smtp_port is not None:
+        env["MINISHOP_SMTP_URL"] = f"smtp://{LOCALHOST}:{config.local_port(MAILBOX.smtp_port)}"
+    return env
+
+
+def component_child(config: StackConfig, spec: ComponentSpec, base: Mapping[str, str]) -> ChildSpec:
+    port = config.local_port(spec.port)
+    if spec.app_factory is not None:
+        argv: tuple[str, ...] = (
+            *("-m", "uvicorn", "--factory", spec.app_factory),
+            *("--host", LOCALHOST, "--port", str(port), "--no-access-log"),
+        )
+    else:
+        assert spec.module is not None
+        argv = ("-m", spec.module, "--host", LOCALHOST, "--http-port", str(port))
+        if spec.smtp_port is not None:
+            smtp_port = str(config.local_port(spec.smtp_port))
+            argv += ("--smtp-port", smtp_port, "--dir", str(config.mail_dir))
+    return ChildSpec(
+        name=spec.name,
+        argv=(sys.executable, *argv),
+        env={**base, "PYTHONUNBUFFERED": "1"},
         cwd=config.repo_root,
         ready_url=f"http://{LOCALHOST}:{port}/health/ready",
     )

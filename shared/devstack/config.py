@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.services import GATEWAY_PORT, SERVICES, ServiceSpec
+from shared.services import COMPONENTS, GATEWAY_PORT, SERVICES, ComponentSpec, ServiceSpec
 from shared.settings import DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -20,6 +20,11 @@ DEFAULT_POSTGRES_PORT = 5433
 DEFAULT_REDIS_PORT = 6380
 DEFAULT_SUBGRAPH_PORT_BASE = 4001
 DEFAULT_READY_TIMEOUT = 120.0
+# Subgraphs and components take ports at fixed offsets from the base: this many.
+LOCAL_PORT_SPAN = 1 + max(
+    port - DEFAULT_SUBGRAPH_PORT_BASE
+    for port in [*(s.port for s in SERVICES), *(p for c in COMPONENTS for p in c.ports)]
+)
 LOCALHOST = "127.0.0.1"
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -73,6 +78,7 @@ class StackConfig:
     # Seconds each group of children (subgraphs, then the gateway) has to get ready.
     ready_timeout: float = DEFAULT_READY_TIMEOUT
     services: tuple[ServiceSpec, ...] = SERVICES
+    components: tuple[ComponentSpec, ...] = COMPONENTS
 
     @classmethod
     def from_env(
@@ -140,10 +146,23 @@ class StackConfig:
     def service_url(self, spec: ServiceSpec) -> str:
         return f"http://{LOCALHOST}:{self.service_port(spec)}"
 
+    def local_port(self, default: int) -> int:
+        """A component's port: its registry port moved with the subgraph port base."""
+        return self.subgraph_port_base + default - DEFAULT_SUBGRAPH_PORT_BASE
+
+    def component_url(self, spec: ComponentSpec) -> str:
+        return f"http://{LOCALHOST}:{self.local_port(spec.port)}"
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where the local mailbox keeps every e-mail as a `.eml` file."""
+        return self.home / "mail"
+
     @property
     def ports(self) -> tuple[int, ...]:
         """Every port the stack binds (the embedded servers' only when used)."""
         ports = [self.service_port(spec) for spec in self.services]
+        ports += [self.local_port(port) for spec in self.components for port in spec.ports]
         ports.append(self.gateway_port)
         if self.database_url is None:
             ports.append(self.postgres_port)

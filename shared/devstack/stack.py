@@ -26,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from shared.devstack.children import (
     Backends,
+    component_child,
     gateway_binary,
     gateway_child,
     shared_env,
@@ -173,11 +174,15 @@ class _Stack:
         backends = Backends(
             postgres_url, redis_url, self.steps.ensure_signing_key(config.signing_key_path)
         )
-        self.step(f"starting {len(config.services)} subgraphs")
+        names = [c.name for c in config.components] + [s.name for s in config.services]
+        stand_ins = "".join(f", {c.name}" for c in config.components)
+        self.step(f"starting {len(config.services)} subgraphs{stand_ins}")
         base = dict(os.environ)
+        for component in config.components:
+            await supervisor.spawn(component_child(config, component, base))
         for spec in config.services:
             await supervisor.spawn(subgraph_child(config, spec, backends, base))
-        await supervisor.wait_ready([spec.name for spec in config.services], config.ready_timeout)
+        await supervisor.wait_ready(names, config.ready_timeout)
 
         self.step("starting the gateway")
         gateway = self.steps.gateway(config, backends, base)
@@ -185,6 +190,8 @@ class _Stack:
         await supervisor.wait_ready([gateway.name], config.ready_timeout)
 
         self.say(f"Logs: {config.log_dir}/<name>.log")
+        if config.components:
+            self.say(f"Mail: every e-mail sent is a .eml file in {config.mail_dir}")
         default = " (development default)" if config.admin_password == DEV_ADMIN_PASSWORD else ""
         self.say(f"Admin{default}: {config.admin_email} / {config.admin_password}")
         self.say(

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.devstack.config import LOCAL_PORT_SPAN
 from shared.devstack.process import free_port, log_tail, port_is_free
 from shared.devstack.stack import READY_PREFIX
 
@@ -36,16 +37,17 @@ class StackPorts:
     redis: int
     subgraph_base: int
     gateway: int
-    service_count: int
+    # How many ports from the base the stack's subgraphs and stand-ins take.
+    span: int
 
     @classmethod
-    def pick(cls, service_count: int) -> StackPorts:
+    def pick(cls, span: int = LOCAL_PORT_SPAN) -> StackPorts:
         return cls(
             postgres=free_port(),
             redis=free_port(),
-            subgraph_base=consecutive_free_ports(service_count),
+            subgraph_base=consecutive_free_ports(span),
             gateway=free_port(),
-            service_count=service_count,
+            span=span,
         )
 
     def env(self) -> dict[str, str]:
@@ -58,7 +60,7 @@ class StackPorts:
 
     def all(self, environ: Mapping[str, str] = os.environ) -> list[int]:
         """The ports the stack binds (not the servers' when it uses given ones)."""
-        ports = [self.subgraph_base + i for i in range(self.service_count)] + [self.gateway]
+        ports = [self.subgraph_base + i for i in range(self.span)] + [self.gateway]
         if not environ.get("DATABASE_URL"):
             ports.append(self.postgres)
         if not environ.get("REDIS_URL"):

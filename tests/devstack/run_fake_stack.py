@@ -95,7 +95,7 @@ STEPS = Steps(
 
 
 def main() -> int:
-    config = dataclasses.replace(StackConfig.from_env(), services=FAKE_SERVICES)
+    config = dataclasses.replace(StackConfig.from_env(), services=FAKE_SERVICES, components=())
     return asyncio.run(run(config, STEPS))
 
 

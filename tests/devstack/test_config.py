@@ -56,7 +56,8 @@ def test_environment_overrides_everything(tmp_path: Path) -> None:
     assert config.throwaway_data is True
     assert config.ready_timeout == 30.0
     # Given servers are not ours to bind.
-    assert config.ports == (*range(9100, 9100 + len(SERVICES)), 9000)
+    # The stand-ins keep their registry offsets from the base (processor +9, mailbox +24/+25).
+    assert config.ports == (*range(9100, 9100 + len(SERVICES)), 9109, 9125, 9124, 9000)
 
 
 def test_command_line_flag_wins_over_the_environment() -> None:

@@ -17,7 +17,6 @@ import httpx
 import pytest
 
 from shared.devstack.config import REPO_ROOT, StackConfig
-from shared.services import SERVICES
 from tests.devstack.launch import STOP_LIMIT_SECONDS, LaunchedStack, StackPorts, launch
 from tests.support.accounts import login
 from tests.support.graphql import GraphQLClient
@@ -52,7 +51,7 @@ def start_stack(home: Path) -> LaunchedStack:
     return launch(
         [str(MINISHOP), "up", "--throwaway-data"],
         home,
-        StackPorts.pick(len(SERVICES)),
+        StackPorts.pick(),
         cwd=REPO_ROOT,
         extra_env=E2E_ENV,
     )
