@@ -57,18 +57,18 @@ class ComponentSpec:
 
     Either an ASGI app (`app_factory`, served by uvicorn) or a module run with
     `python -m module --host H --http-port P [--smtp-port S --dir D]` (the mailbox).
-    Either way it answers `GET /health/ready` on `port` once it serves.
+    Either way it answers `GET /health/ready` on `http_port` once it serves.
     """
 
     name: str
-    port: int
+    http_port: int
     app_factory: str | None = None
     module: str | None = None
     smtp_port: int | None = None
 
     @property
     def ports(self) -> tuple[int, ...]:
-        return (self.port,) if self.smtp_port is None else (self.port, self.smtp_port)
+        return (self.http_port,) if self.smtp_port is None else (self.http_port, self.smtp_port)
 
 
 # Stand-ins for third parties in the local stack and the tests: the payment

@@ -104,7 +104,7 @@ def component_env(config: StackConfig) -> dict[str, str]:
 
 
 def component_child(config: StackConfig, spec: ComponentSpec, base: Mapping[str, str]) -> ChildSpec:
-    port = config.local_port(spec.port)
+    port = config.local_port(spec.http_port)
     if spec.app_factory is not None:
         argv: tuple[str, ...] = (
             *("-m", "uvicorn", "--factory", spec.app_factory),

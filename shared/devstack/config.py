@@ -151,7 +151,7 @@ class StackConfig:
         return self.subgraph_port_base + default - DEFAULT_SUBGRAPH_PORT_BASE
 
     def component_url(self, spec: ComponentSpec) -> str:
-        return f"http://{LOCALHOST}:{self.local_port(spec.port)}"
+        return f"http://{LOCALHOST}:{self.local_port(spec.http_port)}"
 
     @property
     def mail_dir(self) -> Path:
