@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.auth.principal import Role
 from shared.db.keyset import SortColumn, after, parse_key
 from subgraphs.accounts.models import UserRow
 
@@ -34,6 +35,22 @@ async def lock_user(session: AsyncSession, user_id: uuid.UUID) -> UserRow | None
     """The user row, locked until the transaction ends: changes to one user's
     credentials, profile or addresses then happen one at a time."""
     return await session.scalar(select(UserRow).where(UserRow.id == user_id).with_for_update())
+
+
+async def lock_admins(session: AsyncSession) -> set[uuid.UUID]:
+    """The ids of the users who hold ADMIN, their rows locked in id order until the
+    transaction ends (one order for every caller, so two of them cannot deadlock).
+
+    A row another transaction demotes meanwhile is read again once it commits and
+    drops out, so the answer is the admins as they stand after that commit.
+    """
+    statement = (
+        select(UserRow.id)
+        .where(UserRow.roles.any_() == Role.ADMIN.value)
+        .order_by(UserRow.id)
+        .with_for_update()
+    )
+    return set(await session.scalars(statement))
 
 
 async def email_in_use(session: AsyncSession, email: str, *, other_than: uuid.UUID) -> bool:

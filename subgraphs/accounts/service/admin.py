@@ -46,16 +46,29 @@ class UserAdminService:
         if not wanted:
             raise invalid_input("Give the user at least one role.", "roles")
         async with self._sessionmaker.begin() as session:
+            # Admins first, in one order for every caller: two admins demoting
+            # each other then take turns, and the second sees the first's change.
+            admins = (
+                await repository.lock_admins(session) if Role.ADMIN.value not in wanted else None
+            )
             user = await repository.lock_user(session, target)
             if user is None:
                 raise not_found("user", "userId")
-            # Keeps at least one admin: the one doing this.
-            if str(user.id) == acting_admin and Role.ADMIN.value not in wanted:
-                raise DomainError(
-                    "CANNOT_REMOVE_OWN_ADMIN",
-                    "You cannot take the ADMIN role from yourself; ask another admin.",
-                    ["roles"],
-                )
+            if admins is not None and user.id in admins:
+                if str(user.id) == acting_admin:
+                    raise DomainError(
+                        "CANNOT_REMOVE_OWN_ADMIN",
+                        "You cannot take the ADMIN role from yourself; ask another admin.",
+                        ["roles"],
+                    )
+                # Decided by the rows, not by the caller's token, which may be
+                # older than its own demotion.
+                if not admins - {user.id}:
+                    raise DomainError(
+                        "CANNOT_REMOVE_LAST_ADMIN",
+                        "This user is the last admin; make another user an admin first.",
+                        ["roles"],
+                    )
             if list(user.roles) != wanted:
                 user.roles = wanted
             return user

@@ -3,9 +3,12 @@ and the `User` entity resolved in one batch."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
-from tests.subgraphs.accounts.conftest import Member, codes, create_user, rows
+from sqlalchemy import text
+
+from tests.subgraphs.accounts.conftest import Member, codes, create_user, execute, rows
 from tests.support.services import RunningService
 
 USER = "query User($id: ID!) { user(id: $id) { id email name roles } }"
@@ -176,3 +179,68 @@ async def test_a_customer_resolves_only_their_own_user_entity(
         ENTITIES, {"reps": [{"__typename": "User", "id": str(uuid.uuid4())}]}
     )
     assert unknown.ok()["_entities"] == [None]
+
+
+async def _waiting_on_locks(accounts: RunningService, count: int) -> None:
+    """Returns once `count` other sessions of this database wait for a row lock."""
+    async with asyncio.timeout(10):
+        while True:
+            (row,) = await rows(
+                accounts,
+                "SELECT count(*) AS n FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            if row.n >= count:
+                return
+            await asyncio.sleep(0.01)
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one_admin(
+    accounts: RunningService,
+) -> None:
+    # Given two admins, the only ones, and both their rows held by another transaction
+    ada = await create_user(accounts, name="Ada", roles=("CUSTOMER", "ADMIN"))
+    bob = await create_user(accounts, name="Bob", roles=("CUSTOMER", "ADMIN"))
+    assert accounts.state.engine is not None
+    async with accounts.state.engine.connect() as holder:
+        transaction = await holder.begin()
+        await holder.execute(
+            text("SELECT id FROM users WHERE id IN (:a, :b) FOR UPDATE"),
+            {"a": ada.id, "b": bob.id},
+        )
+        # When each demotes the other while both still hold valid ADMIN tokens
+        demotions = [
+            asyncio.create_task(
+                accounts.graphql.as_user(actor.token).execute(
+                    SET_ROLES, {"userId": target.id, "roles": ["CUSTOMER"]}
+                )
+            )
+            for actor, target in [(ada, bob), (bob, ada)]
+        ]
+        await _waiting_on_locks(accounts, 2)
+        await transaction.commit()
+        results = [(await task).ok()["setUserRoles"] for task in demotions]
+
+    # Then one demotion wins, the other is refused, and an admin remains
+    assert sorted(codes(result) for result in results) == [[], ["CANNOT_REMOVE_LAST_ADMIN"]]
+    admins = await rows(accounts, "SELECT id FROM users WHERE 'ADMIN' = ANY(roles)")
+    assert len(admins) == 1
+
+
+async def test_demoting_the_last_admin_is_refused_and_writes_nothing(
+    accounts: RunningService, admin: Member
+) -> None:
+    # Given an admin whose own row no longer says ADMIN (demoted after the token was minted)
+    other = await create_user(accounts, roles=("CUSTOMER", "ADMIN"))
+    await execute(
+        accounts, "UPDATE users SET roles = ARRAY['CUSTOMER'] WHERE id = :id", id=admin.id
+    )
+    # When that admin's still-valid token demotes the last real admin
+    result = await accounts.graphql.as_user(admin.token).execute(
+        SET_ROLES, {"userId": other.id, "roles": ["CUSTOMER"]}
+    )
+    # Then it is refused and the admin keeps the role
+    payload = result.ok()["setUserRoles"]
+    assert codes(payload) == ["CANNOT_REMOVE_LAST_ADMIN"] and payload["user"] is None
+    (row,) = await rows(accounts, "SELECT roles FROM users WHERE id = :id", id=other.id)
+    assert row.roles == ["CUSTOMER", "ADMIN"]

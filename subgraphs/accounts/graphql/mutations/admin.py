@@ -15,7 +15,8 @@ from subgraphs.accounts.graphql.types import AccountsInfo, Role, User
 class AdminMutations:
     @strawberry.mutation(
         description="(admin) Replace a user's roles; they reach the user's tokens at the next "
-        "refresh. userErrors: INVALID_INPUT, NOT_FOUND, CANNOT_REMOVE_OWN_ADMIN."
+        "refresh. userErrors: INVALID_INPUT, NOT_FOUND, CANNOT_REMOVE_OWN_ADMIN, "
+        "CANNOT_REMOVE_LAST_ADMIN (at least one user keeps ADMIN, whatever runs at once)."
     )
     async def set_user_roles(
         self, info: AccountsInfo, user_id: strawberry.ID, roles: list[Role]
