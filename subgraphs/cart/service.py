@@ -12,7 +12,14 @@ from typing import Protocol
 
 from shared.errors import DomainError, invalid_input
 from subgraphs.cart.settings import CartSettings
-from subgraphs.cart.store import LINE_LIMIT, QUANTITY_LIMIT, CartStore, StoredCart, StoredLine
+from subgraphs.cart.store import (
+    LINE_LIMIT,
+    LINE_MISSING,
+    QUANTITY_LIMIT,
+    CartStore,
+    StoredCart,
+    StoredLine,
+)
 
 # Cart ids are derived from the owner's id, so a cart needs no record of its own.
 CART_NAMESPACE = uuid.UUID("6f1d7f4e-3c2a-4b43-9a55-0c7e2b6b1a10")
@@ -34,6 +41,10 @@ class ProductDirectory(Protocol):
 
 def _not_found() -> DomainError:
     return DomainError("NOT_FOUND", "No such product is on sale.", ["productId"])
+
+
+def _not_in_cart() -> DomainError:
+    return DomainError("NOT_FOUND", "This product is not in the cart.", ["productId"])
 
 
 class CartService:
@@ -76,14 +87,15 @@ class CartService:
 
     async def update(self, user_id: str, product_id: str, quantity: int) -> StoredCart:
         self._check_quantity(quantity, allow_zero=True)
+        # Checked first so a product that is not in the cart costs no catalog call;
+        # the update itself checks again, as the line may leave while we wait.
         if not await self._store.has_line(user_id, product_id):
-            raise DomainError("NOT_FOUND", "This product is not in the cart.", ["productId"])
+            raise _not_in_cart()
         if quantity > 0:
             await self._check_sellable(product_id)
-        result = await self._store.set_quantity(
-            user_id, product_id, quantity, max_lines=self._settings.max_lines
-        )
-        self._raise_for(result.code, result.quantity)
+        result = await self._store.update_line(user_id, product_id, quantity)
+        if result.code == LINE_MISSING:
+            raise _not_in_cart()
         return await self._store.read(user_id)
 
     async def remove(self, user_id: str, product_id: str) -> StoredCart:

@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 OK = 0
 QUANTITY_LIMIT = 1
 LINE_LIMIT = 2
+LINE_MISSING = 3
 
 # New lines go after the last one (timestamps tie within a millisecond).
 _NEXT_POSITION = """
@@ -44,25 +45,22 @@ return {0, wanted}
 """
 )
 
-# KEYS: lines, order, updated. ARGV: product, quantity (0 removes), max lines, ttl, now.
-_SET = (
-    _NEXT_POSITION
-    + """
+# KEYS: lines, order, updated. ARGV: product, quantity (0 removes), ttl, now.
+# Only an existing line changes: the caller checked it before asking the catalog,
+# and a line removed or ordered meanwhile must not come back.
+_UPDATE = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return {3, 0} end
 local quantity = tonumber(ARGV[2])
-local exists = redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1
 if quantity == 0 then
   redis.call('HDEL', KEYS[1], ARGV[1])
   redis.call('ZREM', KEYS[2], ARGV[1])
 else
-  if not exists and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return {2, 0} end
   redis.call('HSET', KEYS[1], ARGV[1], quantity)
-  if not exists then redis.call('ZADD', KEYS[2], next_position(KEYS[2]), ARGV[1]) end
 end
-redis.call('SET', KEYS[3], ARGV[5])
-for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
+redis.call('SET', KEYS[3], ARGV[4])
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
 return {0, quantity}
 """
-)
 
 # KEYS: lines, order, updated, processed marker. ARGV: ttl, now, marker ttl, then
 # product/quantity pairs. Takes the ordered quantities out once per event.
@@ -126,7 +124,7 @@ class CartStore:
         self._redis = redis
         self._ttl = ttl_seconds
         self._add = redis.register_script(_ADD)
-        self._set = redis.register_script(_SET)
+        self._update = redis.register_script(_UPDATE)
         self._take = redis.register_script(_TAKE_ORDERED)
         self._read = redis.register_script(_READ)
 
@@ -149,11 +147,10 @@ class CartStore:
         )
         return ChangeResult(int(code), int(resulting))
 
-    async def set_quantity(
-        self, user_id: str, product_id: str, quantity: int, *, max_lines: int
-    ) -> ChangeResult:
-        code, resulting = await self._set(
-            keys=_keys(user_id), args=[product_id, quantity, max_lines, self._ttl, _now_ms()]
+    async def update_line(self, user_id: str, product_id: str, quantity: int) -> ChangeResult:
+        """Set an existing line's quantity (0 removes it); LINE_MISSING changes nothing."""
+        code, resulting = await self._update(
+            keys=_keys(user_id), args=[product_id, quantity, self._ttl, _now_ms()]
         )
         return ChangeResult(int(code), int(resulting))
 

@@ -9,7 +9,15 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from subgraphs.cart.store import LINE_LIMIT, OK, QUANTITY_LIMIT, CartStore, StoredLine
+from subgraphs.cart.store import (
+    LINE_LIMIT,
+    LINE_MISSING,
+    OK,
+    QUANTITY_LIMIT,
+    CartStore,
+    StoredCart,
+    StoredLine,
+)
 
 USER = "8d0c2f3a-0000-4000-8000-000000000001"
 
@@ -48,7 +56,7 @@ async def test_lines_keep_the_order_they_were_added_in(store: CartStore) -> None
     for product in products:
         await store.add(USER, product, 1, max_quantity=99, max_lines=100)
     await store.add(USER, products[0], 1, max_quantity=99, max_lines=100)
-    await store.set_quantity(USER, products[2], 0, max_lines=100)
+    await store.update_line(USER, products[2], 0)
     lines = (await store.read(USER)).lines
     assert [line.product_id for line in lines] == [products[i] for i in (0, 1, 3, 4)]
     assert lines[0].quantity == 2
@@ -73,3 +81,28 @@ async def test_take_ordered_applies_once_per_event_and_keeps_later_additions(
     assert await store.take_ordered(USER, "event-1", taken) is True
     assert await store.take_ordered(USER, "event-1", taken) is False  # redelivery
     assert (await store.read(USER)).lines == [StoredLine(ordered, 1)]
+
+
+async def test_update_of_a_line_ordered_after_the_check_finds_it_missing(
+    store: CartStore,
+) -> None:
+    # Given a line checked to exist, then taken by an order before the update runs
+    product = _product()
+    await store.add(USER, product, 2, max_quantity=99, max_lines=100)
+    assert await store.has_line(USER, product)
+    await store.take_ordered(USER, "event-race", [StoredLine(product, 2)])
+    taken = await store.read(USER)
+    # When the update runs
+    result = await store.update_line(USER, product, 5)
+    # Then the line does not come back and nothing was written
+    assert result.code == LINE_MISSING
+    assert await store.read(USER) == taken == StoredCart([], taken.updated_at)
+
+
+async def test_update_of_a_missing_line_creates_no_keys(store: CartStore, redis_url: str) -> None:
+    for quantity in (0, 3):
+        assert (await store.update_line(USER, _product(), quantity)).code == LINE_MISSING
+    redis = Redis.from_url(redis_url, decode_responses=True)
+    keys = await redis.keys(f"{{cart:{USER}}}:*")
+    await redis.aclose()
+    assert keys == []
