@@ -10,24 +10,20 @@ from fastapi import FastAPI
 
 from shared.app import ServiceDefinition, ServiceState, create_service_app
 from shared.internal import InternalClient
-from subgraphs.cart.catalog import CatalogProducts
+from subgraphs.cart.clients.catalog import CatalogProducts
 from subgraphs.cart.events import cart_consumer
 from subgraphs.cart.graphql.schema import schema
-from subgraphs.cart.service import CartService
+from subgraphs.cart.service import CartServices
 from subgraphs.cart.settings import cart_settings
-from subgraphs.cart.store import CartStore
 
 
 @asynccontextmanager
-async def cart_parts(state: ServiceState[Any]) -> AsyncIterator[CartService]:
+async def cart_parts(state: ServiceState[Any]) -> AsyncIterator[CartServices]:
     settings = cart_settings()
     internal = InternalClient(caller="cart")
     try:
-        yield CartService(
-            CartStore(state.redis, ttl_seconds=settings.ttl_seconds),
-            CatalogProducts(internal.service("catalog"), settings.catalog_timeout_seconds),
-            settings,
-        )
+        catalog = CatalogProducts(internal.service("catalog"), settings.catalog_timeout_seconds)
+        yield CartServices.build(state.redis, catalog, settings)
     finally:
         await internal.aclose()
 

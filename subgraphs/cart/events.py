@@ -11,16 +11,16 @@ from typing import Any
 
 from shared.events import Consumer, EventEnvelope
 from shared.events.contracts import OrderPlaced
-from subgraphs.cart.service import CartService
-from subgraphs.cart.store import StoredLine
+from subgraphs.cart.repository import StoredLine
+from subgraphs.cart.service import CartServices
 
 
-def cart_consumer(cart_service: CartService) -> Consumer:
+def cart_consumer(services: CartServices) -> Consumer:
     consumer = Consumer("cart", deduplicates_itself=True)
 
     @consumer.on(OrderPlaced)
     async def take_ordered_lines(event: OrderPlaced, envelope: EventEnvelope, _: Any) -> bool:
         lines = [StoredLine(str(line.product_id), line.quantity) for line in event.lines]
-        return await cart_service.take_ordered(str(event.user_id), str(envelope.id), lines)
+        return await services.carts.take_ordered(str(event.user_id), str(envelope.id), lines)
 
     return consumer

@@ -9,8 +9,8 @@ import strawberry
 from shared.errors import DomainError
 from shared.graphql.errors import ApiError, ErrorCode, user_errors
 from subgraphs.cart.graphql.types import Cart, CartInfo, CartPayload, cart_service
+from subgraphs.cart.repository import StoredCart
 from subgraphs.cart.service import CatalogUnavailable
-from subgraphs.cart.store import StoredCart
 
 
 async def _change(info: CartInfo, change: Callable[[str], Awaitable[StoredCart]]) -> CartPayload:

@@ -11,14 +11,15 @@ from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
 from shared.graphql.errors import UserError, forbidden
-from subgraphs.cart.service import CartService, cart_id_for
-from subgraphs.cart.store import StoredCart
+from subgraphs.cart.ids import cart_id_for, format_cart_item_id, parse_cart_item_id
+from subgraphs.cart.repository import StoredCart
+from subgraphs.cart.service import CartService, CartServices
 
 CartInfo = Info[RequestContext, None]
 
 
 def cart_service(info: CartInfo) -> CartService:
-    return info.context.parts_as(CartService)
+    return info.context.parts_as(CartServices).carts
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
@@ -36,11 +37,13 @@ class CartItem:
 
     @classmethod
     async def resolve_reference(cls, info: CartInfo, id: str) -> CartItem | None:
-        cart_id, _, product_id = id.partition(":")
-        cart = await Cart.resolve_reference(info, cart_id)
+        key = parse_cart_item_id(id)
+        if key is None:
+            return None
+        cart = await Cart.resolve_reference(info, key.cart_id)
         if cart is None:
             return None
-        return next((item for item in cart.items if item.product.id == product_id), None)
+        return next((item for item in cart.items if item.product.id == key.product_id), None)
 
 
 @strawberry.federation.type(keys=["id"])
@@ -57,7 +60,7 @@ class Cart:
             id=strawberry.ID(cart_id),
             items=[
                 CartItem(
-                    id=strawberry.ID(f"{cart_id}:{line.product_id}"),
+                    id=strawberry.ID(format_cart_item_id(cart_id, line.product_id)),
                     product=Product(id=strawberry.ID(line.product_id)),
                     quantity=line.quantity,
                 )

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import text
 
 from shared.devstack.process import free_port
-from subgraphs.cart.service import cart_id_for
+from subgraphs.cart.ids import cart_id_for
 from tests.subgraphs.cart.conftest import cart_with_catalog_at
 from tests.support.services import RunningService, mint_token
 

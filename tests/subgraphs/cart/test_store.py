@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from subgraphs.cart.store import (
+from subgraphs.cart.repository import (
     LINE_LIMIT,
     LINE_MISSING,
     OK,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from shared.internal import InternalCallError, ServiceClient
-from subgraphs.cart.service import CatalogUnavailable
+from subgraphs.cart.service.errors import CatalogUnavailable
 
 
 class _LookupRequest(BaseModel):

@@ -10,41 +10,29 @@ import uuid
 from collections.abc import Sequence
 from typing import Protocol
 
-from shared.errors import DomainError, invalid_input
-from subgraphs.cart.settings import CartSettings
-from subgraphs.cart.store import (
+from subgraphs.cart.repository import (
     LINE_LIMIT,
     LINE_MISSING,
     QUANTITY_LIMIT,
     CartStore,
+    ChangeResult,
     StoredCart,
     StoredLine,
 )
-
-# Cart ids are derived from the owner's id, so a cart needs no record of its own.
-CART_NAMESPACE = uuid.UUID("6f1d7f4e-3c2a-4b43-9a55-0c7e2b6b1a10")
-
-
-def cart_id_for(user_id: str) -> str:
-    return str(uuid.uuid5(CART_NAMESPACE, user_id))
-
-
-class CatalogUnavailable(Exception):
-    """The catalog did not answer in time; nothing was changed."""
+from subgraphs.cart.service.errors import (
+    NotInCart,
+    ProductNotOnSale,
+    line_limit,
+    quantity_limit,
+    quantity_out_of_range,
+)
+from subgraphs.cart.settings import CartSettings
 
 
 class ProductDirectory(Protocol):
     async def sellable(self, product_ids: Sequence[str]) -> set[str]:
         """The ids among `product_ids` that exist and are active."""
         ...
-
-
-def _not_found() -> DomainError:
-    return DomainError("NOT_FOUND", "No such product is on sale.", ["productId"])
-
-
-def _not_in_cart() -> DomainError:
-    return DomainError("NOT_FOUND", "This product is not in the cart.", ["productId"])
 
 
 class CartService:
@@ -58,20 +46,6 @@ class CartService:
     async def read(self, user_id: str) -> StoredCart:
         return await self._store.read(user_id)
 
-    def _check_quantity(self, quantity: int, *, allow_zero: bool = False) -> None:
-        low = 0 if allow_zero else 1
-        high = self._settings.max_quantity_per_line
-        if not low <= quantity <= high:
-            raise invalid_input(f"The quantity must be {low} to {high}.", "quantity")
-
-    async def _check_sellable(self, product_id: str) -> None:
-        try:
-            uuid.UUID(product_id)
-        except ValueError:
-            raise _not_found() from None
-        if product_id not in await self._products.sellable([product_id]):
-            raise _not_found()
-
     async def add(self, user_id: str, product_id: str, quantity: int) -> StoredCart:
         self._check_quantity(quantity)
         await self._check_sellable(product_id)
@@ -82,20 +56,19 @@ class CartService:
             max_quantity=self._settings.max_quantity_per_line,
             max_lines=self._settings.max_lines,
         )
-        self._raise_for(result.code, result.quantity)
+        self._raise_for(result)
         return await self._store.read(user_id)
 
     async def update(self, user_id: str, product_id: str, quantity: int) -> StoredCart:
+        """Set a line's quantity; 0 removes it. Never creates a line."""
         self._check_quantity(quantity, allow_zero=True)
         # Checked first so a product that is not in the cart costs no catalog call;
         # the update itself checks again, as the line may leave while we wait.
         if not await self._store.has_line(user_id, product_id):
-            raise _not_in_cart()
+            raise NotInCart()
         if quantity > 0:
             await self._check_sellable(product_id)
-        result = await self._store.update_line(user_id, product_id, quantity)
-        if result.code == LINE_MISSING:
-            raise _not_in_cart()
+        self._raise_for(await self._store.update_line(user_id, product_id, quantity))
         return await self._store.read(user_id)
 
     async def remove(self, user_id: str, product_id: str) -> StoredCart:
@@ -106,16 +79,27 @@ class CartService:
         return await self._store.read(user_id)
 
     async def take_ordered(self, user_id: str, event_id: str, lines: list[StoredLine]) -> bool:
+        """Give up what an order took, once per event; False when already applied."""
         return await self._store.take_ordered(user_id, event_id, lines)
 
-    def _raise_for(self, code: int, current: int) -> None:
-        if code == QUANTITY_LIMIT:
-            limit = self._settings.max_quantity_per_line
-            raise invalid_input(
-                f"At most {limit} of one product per cart (you have {current}).", "quantity"
-            )
-        if code == LINE_LIMIT:
-            raise invalid_input(
-                f"A cart holds at most {self._settings.max_lines} different products.",
-                "productId",
-            )
+    def _check_quantity(self, quantity: int, *, allow_zero: bool = False) -> None:
+        low = 0 if allow_zero else 1
+        high = self._settings.max_quantity_per_line
+        if not low <= quantity <= high:
+            raise quantity_out_of_range(low, high)
+
+    async def _check_sellable(self, product_id: str) -> None:
+        try:
+            uuid.UUID(product_id)
+        except ValueError:
+            raise ProductNotOnSale() from None
+        if product_id not in await self._products.sellable([product_id]):
+            raise ProductNotOnSale()
+
+    def _raise_for(self, result: ChangeResult) -> None:
+        if result.code == QUANTITY_LIMIT:
+            raise quantity_limit(self._settings.max_quantity_per_line, result.quantity)
+        if result.code == LINE_LIMIT:
+            raise line_limit(self._settings.max_lines)
+        if result.code == LINE_MISSING:
+            raise NotInCart()

@@ -1,0 +1,1 @@
+"""The services the cart calls."""
