@@ -27,14 +27,14 @@ DECLINES = {
     "tok_insufficientFunds": ("insufficient_funds", Card("visa", "9995")),
 }
 # Fails once per idempotency key with a transient error, then charges.
-FLAKY_TOKEN = "tok_processingError"
+FLAKY_TOKEN = "tok_processingError"  # noqa: S105 - a test card token, no secret
 FLAKY_CARD = Card("visa", "0119")
 
 
 class Outcome(StrEnum):
     CHARGED = "charged"
     DECLINED = "declined"
-    INVALID_TOKEN = "invalid_token"
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 - an outcome name
     TRANSIENT = "processing_error"
     KEY_REUSED = "idempotency_mismatch"
 
@@ -102,7 +102,11 @@ class ProcessorStore:
         async with self.lock:
             existing = self.charges.get(key)
             if existing is not None:
-                if (existing.amount, existing.currency, existing.token) != (amount, currency, token):
+                if (existing.amount, existing.currency, existing.token) != (
+                    amount,
+                    currency,
+                    token,
+                ):
                     return Outcome.KEY_REUSED, None
                 return _outcome_of(existing), existing
             if token == FLAKY_TOKEN and key not in self.flaked:

@@ -73,9 +73,7 @@ def upgrade() -> None:
             "payment_id", "idempotency_key", name="uq_refunds_payment_id_idempotency_key"
         ),
         sa.CheckConstraint("amount > 0", name="amount_positive"),
-        sa.CheckConstraint(
-            "status IN ('PENDING', 'SUCCEEDED', 'FAILED')", name="known_status"
-        ),
+        sa.CheckConstraint("status IN ('PENDING', 'SUCCEEDED', 'FAILED')", name="known_status"),
     )
     op.create_index("ix_refunds_payment_id", "refunds", ["payment_id"])
     # The sweep looks for refunds left pending.
