@@ -43,6 +43,8 @@ class Stack:
     admin_password: str
     # Service name -> its base URL (http://127.0.0.1:<port>), for direct calls.
     service_urls: dict[str, str]
+    # The local stand-ins (processor, mailbox) -> their HTTP base URL.
+    component_urls: dict[str, str]
     launched: LaunchedStack
 
 
@@ -68,6 +70,7 @@ def describe(launched: LaunchedStack) -> Stack:
         admin_email=config.admin_email,
         admin_password=config.admin_password,
         service_urls={spec.name: config.service_url(spec) for spec in config.services},
+        component_urls={spec.name: config.component_url(spec) for spec in config.components},
         launched=launched,
     )
 
