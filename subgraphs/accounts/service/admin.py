@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth.principal import Role
 from shared.errors import DomainError, invalid_input
+from shared.validation import lookup_text
 from subgraphs.accounts import repository
 from subgraphs.accounts.models import UserRow
 from subgraphs.accounts.service.errors import not_found
@@ -24,12 +25,16 @@ class UserAdminService:
     ) -> list[UserRow]:
         """Users whose e-mail or name contains `search`, newest first; ValueError
         when `after_key` is not a key of this listing."""
+        if search is not None and lookup_text(search) is None:
+            return []
         async with self._sessionmaker() as session:
             return await repository.list_users(
                 session, search=search, limit=limit, after_key=after_key
             )
 
     async def count(self, *, search: str | None) -> int:
+        if search is not None and lookup_text(search) is None:
+            return 0
         async with self._sessionmaker() as session:
             return await repository.count_users(session, search=search)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db import utcnow
 from shared.errors import invalid_input
+from shared.validation import lookup_text
 from subgraphs.accounts import repository
 from subgraphs.accounts.models import ApiClientRow
 from subgraphs.accounts.scopes import KNOWN_SCOPES
@@ -71,8 +72,11 @@ class ApiClientService:
             return await repository.insert_client(session, client), secret
 
     async def issue_token(self, client_id: str, client_secret: str) -> AccessToken:
-        async with self._sessionmaker() as session:
-            client = await repository.client_by_client_id(session, client_id.strip())
+        wanted = lookup_text(client_id.strip())
+        client = None
+        if wanted is not None:
+            async with self._sessionmaker() as session:
+                client = await repository.client_by_client_id(session, wanted)
         presented = hash_secret(client_secret)
         # Compared in constant time; unknown and revoked clients answer like a wrong secret.
         if (

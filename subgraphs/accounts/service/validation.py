@@ -4,16 +4,14 @@ so one answer reports every invalid field at once."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from shared.errors import DomainError, ValidationFailed, invalid_input
+from shared import validation
+from shared.validation import has_control_characters
 from subgraphs.accounts import passwords
 
 MAX_EMAIL_LENGTH = 320
 MAX_NAME_LENGTH = 200
-# Control characters (NUL above all, which Postgres refuses in text) have no
-# place in names, e-mails or addresses.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{4,32}$")
 _POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
@@ -33,22 +31,12 @@ def plausible_email(email: str) -> bool:
         and "@" not in domain
         and " " not in email
         and len(email) <= MAX_EMAIL_LENGTH
-        and not _CONTROL.search(email)
+        and not has_control_characters(email)
     )
 
 
-@dataclass
-class Checks:
-    """Collects problems; `done()` raises them together."""
-
-    problems: list[DomainError] = field(default_factory=list)
-
-    def fail(self, message: str, *path: str) -> None:
-        self.problems.append(invalid_input(message, *path))
-
-    def done(self) -> None:
-        if self.problems:
-            raise ValidationFailed(self.problems)
+class Checks(validation.Checks):
+    """The shared checks, and e-mails and passwords."""
 
     def email(self, email: str, *path: str) -> str:
         normalised = normalise_email(email)
@@ -64,30 +52,6 @@ class Checks:
                 *(path or ("password",)),
             )
         return password
-
-    def text(self, value: str, max_length: int, *path: str) -> str:
-        """A required line of text, trimmed: 1 to `max_length` characters."""
-        cleaned = value.strip()
-        if not cleaned or len(cleaned) > max_length or _CONTROL.search(cleaned):
-            self.fail(
-                f"`{path[-1]}` must be 1 to {max_length} characters, without control characters.",
-                *path,
-            )
-        return cleaned
-
-    def optional_text(self, value: str | None, max_length: int, *path: str) -> str | None:
-        """Trimmed; blank becomes None."""
-        if value is None or not value.strip():
-            return None
-        return self.text(value, max_length, *path)
-
-    def matches(
-        self, value: str | None, pattern: re.Pattern[str], message: str, *path: str
-    ) -> None:
-        """A format rule, checked only where the value passed the rules before it."""
-        already = any(problem.field == list(path) for problem in self.problems)
-        if value is not None and not already and not pattern.match(value):
-            self.fail(message, *path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import strawberry
 from shared.graphql.errors import bad_user_input
 from shared.graphql.ids import parse_id, try_parse_id
 from shared.graphql.pagination import Connection, build_connection, decode_cursor, page_size
+from shared.validation import lookup_text
 from subgraphs.catalog import repository
 from subgraphs.catalog.graphql.loaders import category_by_id_loader, product_by_id_loader
 from subgraphs.catalog.graphql.types import CatalogInfo, Category, Product, ProductSort
@@ -115,8 +116,12 @@ class Query:
         else:
             if sku is not None:
                 given["sku"] = normalise_sku(sku)
+            (field, value), *_ = given.items()
+            wanted = lookup_text(value)
+            if wanted is None:
+                return None
             async with info.context.db() as session:
-                row = await repository.product_by(session, **given)
+                row = await repository.product_by(session, **{field: wanted})
         return Product.from_row(row) if row else None
 
     @strawberry.field(
@@ -171,6 +176,9 @@ class Query:
                 return None
             row = await info.context.loader(category_by_id_loader).load(category_id)
         else:
+            wanted = lookup_text(str(slug))
+            if wanted is None:
+                return None
             async with info.context.db() as session:
-                row = await repository.category_by_slug(session, str(slug))
+                row = await repository.category_by_slug(session, wanted)
         return Category.from_row(row) if row else None

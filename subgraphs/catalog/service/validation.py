@@ -1,17 +1,13 @@
-"""Input rules of the catalog's commands, checked before any transaction opens.
-
-`Checks` collects every problem of one input, so an admin sees them all at once
-(`ValidationFailed`); each problem names its field, as the GraphQL input spells it.
-"""
+"""Input rules of the catalog's commands, checked before any transaction opens
+(the shared `Checks` collects every problem of one input)."""
 
 from __future__ import annotations
 
 import re
-import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from shared.errors import DomainError, ValidationFailed, invalid_input
+from shared import validation
 from subgraphs.catalog.slugs import MAX_SLUG_LENGTH, SLUG_PATTERN, slugify
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,63}$")
@@ -41,16 +37,8 @@ def normalise_sku(sku: str) -> str:
     return sku.strip().upper()
 
 
-class Checks:
-    def __init__(self) -> None:
-        self.problems: list[DomainError] = []
-
-    def fail(self, message: str, *field: str) -> None:
-        self.problems.append(invalid_input(message, *field))
-
-    def done(self) -> None:
-        if self.problems:
-            raise ValidationFailed(self.problems)
+class Checks(validation.Checks):
+    """The shared checks, and the catalog's codes, names, prices and stock."""
 
     def sku(self, raw: str) -> str:
         sku = normalise_sku(raw)
@@ -63,21 +51,13 @@ class Checks:
         return sku
 
     def name(self, raw: str) -> str:
-        name = raw.strip()
-        if not 1 <= len(name) <= MAX_NAME_LENGTH:
-            self.fail(f"The name must be 1 to {MAX_NAME_LENGTH} characters.", "name")
-        elif not slugify(name):
+        name = self.text(raw, MAX_NAME_LENGTH, "name")
+        if not self.failed("name") and not slugify(name):
             self.fail("The name must contain at least one letter or digit.", "name")
         return name
 
     def description(self, raw: str) -> str:
-        description = raw.strip()
-        if len(description) > MAX_DESCRIPTION_LENGTH:
-            self.fail(
-                f"The description must be at most {MAX_DESCRIPTION_LENGTH} characters.",
-                "description",
-            )
-        return description
+        return self.text(raw, MAX_DESCRIPTION_LENGTH, "description", min_length=0, prose=True)
 
     def price(self, raw: Decimal) -> Decimal:
         try:
@@ -102,17 +82,8 @@ class Checks:
             )
         return slug
 
-    def reference(self, raw: str, field: str) -> uuid.UUID | None:
-        try:
-            return uuid.UUID(str(raw))
-        except ValueError:
-            self.fail(f"`{field}` is not a valid ID.", field)
-            return None
-
     def stock(self, value: int, field: str) -> int:
-        if not 0 <= value <= MAX_STOCK:
-            self.fail(f"`{field}` must be between 0 and {MAX_STOCK}.", field)
-        return value
+        return self.within(value, 0, MAX_STOCK, field)
 
     def stock_delta(self, value: int) -> int:
         if value == 0 or abs(value) > MAX_STOCK_DELTA:
@@ -122,7 +93,4 @@ class Checks:
         return value
 
     def reason(self, raw: str) -> str:
-        reason = raw.strip()
-        if not 1 <= len(reason) <= MAX_REASON_LENGTH:
-            self.fail(f"Give a reason of 1 to {MAX_REASON_LENGTH} characters.", "reason")
-        return reason
+        return self.text(raw, MAX_REASON_LENGTH, "reason")
