@@ -172,7 +172,7 @@ def _product_rows(
 
 async def load(url: str, count: int) -> tuple[Catalogue, float]:
     """Bulk-load the catalogue with COPY; returns it and the seconds it took."""
-    rng = random.Random(SEED)  # noqa: S311 - reproducible data, not secrets
+    rng = random.Random(SEED)
     categories: list[tuple[Any, ...]] = []
     roots: list[uuid.UUID] = []
     leaf_ids: dict[str, uuid.UUID] = {}
@@ -340,7 +340,7 @@ async def run(args: argparse.Namespace) -> None:
             catalogue, load_seconds = await load(url, args.products)
             print(f"loaded     {args.products} products in {load_seconds:.1f} s (COPY + ANALYZE)")
             version = await _server_version(url)
-            rng = random.Random(SEED + 1)  # noqa: S311 - reproducible choices
+            rng = random.Random(SEED + 1)
             print("\nEXPLAIN ANALYZE, search 'espresso mach' (relevance):")
             print(
                 await explain(
