@@ -13,6 +13,7 @@ from shared.internal import InternalClient
 from subgraphs.cart.clients.catalog import CatalogProducts
 from subgraphs.cart.events import cart_consumer
 from subgraphs.cart.graphql.schema import schema
+from subgraphs.cart.internal.routes import carts_router
 from subgraphs.cart.service import CartServices
 from subgraphs.cart.settings import cart_settings
 
@@ -34,6 +35,7 @@ def create_app() -> FastAPI:
             name="cart",
             schema=schema,
             parts=cart_parts,
+            routers=[carts_router],
             consumers=lambda service: [cart_consumer(service)],
         )
     )

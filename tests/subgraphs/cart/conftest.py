@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI, Request, Response
 from starlette.middleware.base import RequestResponseEndpoint
 
+from shared.devstack.process import free_port
 from shared.services import service
 from subgraphs.catalog.seed import seed
 from tests.support.http_server import serve
@@ -80,4 +81,11 @@ async def hooked_cart(
 @pytest.fixture
 async def cart(catalog_url: str, redis_url: str) -> AsyncIterator[RunningService]:
     async for running in cart_with_catalog_at(catalog_url, redis_url):
+        yield running
+
+
+@pytest.fixture
+async def bare_cart(redis_url: str) -> AsyncIterator[RunningService]:
+    """For what never asks the catalog: reads, clearing, the internal API's guards."""
+    async for running in cart_with_catalog_at(f"http://127.0.0.1:{free_port()}", redis_url):
         yield running

@@ -1,0 +1,1 @@
+"""The cart's internal API (`/internal/carts/…`), for checkout."""
