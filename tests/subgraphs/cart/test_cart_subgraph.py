@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import text
 
 from shared.devstack.process import free_port
-from subgraphs.cart.ids import cart_id_for
+from subgraphs.cart.ids import cart_id_for, format_cart_item_id, parse_cart_item_id
 from tests.subgraphs.cart.conftest import cart_with_catalog_at
 from tests.support.services import RunningService, mint_token
 
@@ -30,6 +30,12 @@ mutation Update($productId: ID!, $quantity: Int!) {
 }
 """
 CART = "query { cart { id totalQuantity items { quantity product { id } } } }"
+ITEM_IDS = "query { cart { items { id product { id } } } }"
+ITEM_ENTITIES = """
+query Items($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on CartItem { id quantity } }
+}
+"""
 ENTITIES = """
 query Entities($representations: [_Any!]!) {
   _entities(representations: $representations) {
@@ -130,3 +136,36 @@ async def test_with_the_catalog_stopped_add_fails_cleanly_and_changes_nothing(
         assert "catalog" in message and "127.0.0.1" not in message and "Traceback" not in message
         after = (await alice.execute(CART)).ok()["cart"]
         assert [item["quantity"] for item in after["items"]] == [1]
+
+
+def test_an_item_id_is_its_cart_and_product_and_anything_else_is_no_item_id() -> None:
+    cart_id, product_id = cart_id_for(ALICE), str(uuid.uuid4())
+    item_id = format_cart_item_id(cart_id, product_id)
+    assert parse_cart_item_id(item_id) == (cart_id, product_id)
+    for forged in ("", ":", cart_id, f"{cart_id}:", f":{product_id}"):
+        assert parse_cart_item_id(forged) is None
+
+
+async def test_items_resolve_by_their_id_for_their_owner_only(
+    cart: RunningService, catalog: RunningService
+) -> None:
+    # Given Alice's cart with one line, whose id the cart shows
+    (product,) = await _product_ids(catalog, 1)
+    alice = cart.graphql.as_user(mint_token(ALICE))
+    await alice.execute(ADD, {"productId": product, "quantity": 2})
+    (item,) = (await alice.execute(ITEM_IDS)).ok()["cart"]["items"]
+    assert item["id"] == format_cart_item_id(cart_id_for(ALICE), product)
+    # When the item is asked for by that id, and by ids naming nothing of hers
+    forged = [
+        format_cart_item_id(cart_id_for(ALICE), str(uuid.uuid4())),
+        format_cart_item_id(cart_id_for(BOB), product),
+        "no-separator",
+        f"{cart_id_for(ALICE)}:",
+    ]
+    representations = [{"__typename": "CartItem", "id": i} for i in [item["id"], *forged]]
+    as_alice = await alice.execute(ITEM_ENTITIES, {"representations": representations})
+    # Then only her own line resolves, and Bob does not get it
+    assert as_alice.ok()["_entities"] == [{"id": item["id"], "quantity": 2}] + [None] * 4
+    bob = cart.graphql.as_user(mint_token(BOB))
+    as_bob = await bob.execute(ITEM_ENTITIES, {"representations": representations[:1]})
+    assert as_bob.ok()["_entities"] == [None]
