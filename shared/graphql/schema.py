@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -18,6 +19,7 @@ from strawberry.types import ExecutionContext
 
 from shared.graphql.errors import ErrorMasking
 from shared.graphql.extensions import OperationMetrics, RejectInvalidToken
+from shared.graphql.money import DecimalScalar
 
 # Parsing and validation dominate small queries; both caches are keyed by the
 # query text, so a storefront's handful of operations is parsed once.
@@ -60,4 +62,5 @@ def build_schema(
         types=list(types),
         federation_version="2.11",
         extensions=extensions,
+        scalar_overrides={Decimal: DecimalScalar},
     )

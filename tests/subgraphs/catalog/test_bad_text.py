@@ -9,6 +9,7 @@ from tests.subgraphs.catalog.support import (
     ADJUST_STOCK,
     CREATE_CATEGORY,
     CREATE_PRODUCT,
+    SEARCH,
     UPDATE_PRODUCT,
     admin,
     create_product,
@@ -80,3 +81,22 @@ async def test_inputs_with_nul_bytes_are_invalid_and_write_nothing(catalog: Runn
 async def test_descriptions_keep_line_breaks_and_tabs(catalog: RunningService) -> None:
     product = await create_product(catalog, description="Warm light.\n\n\tDimmable.")
     assert product["description"] == "Warm light.\n\n\tDimmable."
+
+
+@pytest.mark.parametrize("price", ["NaN", "Infinity", "-Infinity", "1e400", "1" * 40])
+async def test_non_finite_or_absurd_price_filters_are_bad_user_input(
+    catalog: RunningService, price: str
+) -> None:
+    for variables in [
+        {"minPrice": price},
+        {"maxPrice": price},
+        {"minPrice": "1", "maxPrice": price},
+    ]:
+        result = await catalog.graphql.execute(SEARCH, variables)
+        assert result.error_codes == ["BAD_USER_INPUT"], (variables, result.body)
+
+
+async def test_a_nan_price_is_bad_user_input_and_writes_nothing(catalog: RunningService) -> None:
+    result = await admin(catalog).execute(CREATE_PRODUCT, {"input": new_product(price="NaN")})
+    assert result.error_codes == ["BAD_USER_INPUT"]
+    assert (await sql(catalog, "SELECT count(*) FROM products"))[0][0] == 0
