@@ -15,7 +15,7 @@ from subgraphs.catalog.graphql.schema import schema
 class _Context:
     principal = None
     auth_error = None
-    services: dict[str, Any] = {"name": "catalog"}
+    service_name = "catalog"
 
 
 def _nested_categories(depth: int) -> str:
