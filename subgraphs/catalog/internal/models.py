@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from subgraphs.catalog.models import ReservationStatus
 from subgraphs.catalog.service.reservations import MAX_LINES, MAX_QUANTITY, ReservationView
+from subgraphs.catalog.settings import MAX_RESERVATION_TTL_SECONDS, catalog_settings
 
 MAX_LOOKUP_IDS = 500
 
@@ -31,8 +32,21 @@ class ReserveRequest(_Strict):
     lines: Annotated[list[ReservationLine], Field(min_length=1, max_length=MAX_LINES)]
     ttl_seconds: Annotated[
         int | None,
-        Field(ge=1, description="How long to hold; the catalog's default when absent."),
+        Field(
+            ge=1,
+            le=MAX_RESERVATION_TTL_SECONDS,
+            description="How long to hold; the catalog's default when absent, at most "
+            "its configured maximum (CATALOG_RESERVATION_MAX_TTL_SECONDS).",
+        ),
     ] = None
+
+    @field_validator("ttl_seconds")
+    @classmethod
+    def _within_the_catalogs_max(cls, ttl: int | None) -> int | None:
+        limit = catalog_settings().reservation_max_ttl_seconds
+        if ttl is not None and ttl > limit:
+            raise ValueError(f"ttl_seconds must be at most {limit}")
+        return ttl
 
     @field_validator("lines")
     @classmethod

@@ -273,7 +273,34 @@ async def test_a_reserve_sweeps_an_expired_hold_on_the_last_unit(catalog: Runnin
                 "ttl_seconds": 10**9,
             },
             422,
-            "INVALID_INPUT",
+            "INVALID_REQUEST",
+        ),
+        (
+            {
+                "order_id": str(uuid.uuid4()),
+                "lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}],
+                "ttl_seconds": 86_401,
+            },
+            422,
+            "INVALID_REQUEST",
+        ),
+        (
+            {
+                "order_id": str(uuid.uuid4()),
+                "lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}],
+                "ttl_seconds": 10**15,
+            },
+            422,
+            "INVALID_REQUEST",
+        ),
+        (
+            {
+                "order_id": str(uuid.uuid4()),
+                "lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}],
+                "ttl_seconds": 2**70,
+            },
+            422,
+            "INVALID_REQUEST",
         ),
     ],
 )
