@@ -38,6 +38,10 @@ class AccountsSettings(ServiceSettings):
     register_window_per_email_seconds: int = Field(default=60 * 60, ge=1)
     register_limit_per_address: int = Field(default=20, ge=1)
     register_window_per_address_seconds: int = Field(default=60, ge=1)
+    # Client secrets are random, so guessing is hopeless; this caps the cost of
+    # a flood of partner sign-ins from one address.
+    client_token_limit_per_address: int = Field(default=60, ge=1)
+    client_token_window_per_address_seconds: int = Field(default=60, ge=1)
 
 
 @cache

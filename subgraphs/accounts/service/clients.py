@@ -17,6 +17,7 @@ from subgraphs.accounts import repository
 from subgraphs.accounts.models import ApiClientRow
 from subgraphs.accounts.scopes import KNOWN_SCOPES
 from subgraphs.accounts.service.errors import invalid_credentials, not_found
+from subgraphs.accounts.service.throttle import Throttle
 from subgraphs.accounts.service.validation import Checks
 from subgraphs.accounts.tokens import (
     AccessToken,
@@ -37,10 +38,12 @@ class ApiClientService:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         issuer: TokenIssuer,
+        throttle: Throttle,
         token_ttl_seconds: int,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._issuer = issuer
+        self._throttle = throttle
         self._token_ttl = token_ttl_seconds
 
     async def create(
@@ -71,7 +74,10 @@ class ApiClientService:
         async with self._sessionmaker.begin() as session:
             return await repository.insert_client(session, client), secret
 
-    async def issue_token(self, client_id: str, client_secret: str) -> AccessToken:
+    async def issue_token(
+        self, client_id: str, client_secret: str, client_address: str
+    ) -> AccessToken:
+        await self._throttle.client_token(client_address)
         wanted = lookup_text(client_id.strip())
         client = None
         if wanted is not None:

@@ -50,6 +50,9 @@ class AccountsServices:
             addresses=AddressService(sessionmaker),
             admin=UserAdminService(sessionmaker),
             clients=ApiClientService(
-                sessionmaker, issuer, token_ttl_seconds=settings.client_token_ttl_seconds
+                sessionmaker,
+                issuer,
+                throttle,
+                token_ttl_seconds=settings.client_token_ttl_seconds,
             ),
         )

@@ -1,4 +1,4 @@
-"""Rate limits on attempts to register and to prove a password.
+"""Rate limits on attempts to register, to prove a password and to get a client token.
 
 Applied before anything is looked up, with the same keys whether or not the
 e-mail belongs to an account, so neither the limit nor its answer tells an
@@ -20,6 +20,7 @@ class AccountLimits:
     login_per_address: Limit
     register_per_email: Limit
     register_per_address: Limit
+    client_token_per_address: Limit
 
     @classmethod
     def from_settings(cls, settings: AccountsSettings) -> AccountLimits:
@@ -43,6 +44,11 @@ class AccountLimits:
                 "register:address",
                 settings.register_limit_per_address,
                 settings.register_window_per_address_seconds,
+            ),
+            client_token_per_address=Limit(
+                "client-token:address",
+                settings.client_token_limit_per_address,
+                settings.client_token_window_per_address_seconds,
             ),
         )
 
@@ -79,5 +85,10 @@ class Throttle:
             (self._limits.register_per_email, email),
             (self._limits.register_per_address, client_address),
         )
+        if not decision.allowed:
+            raise rate_limited(decision.retry_after_seconds)
+
+    async def client_token(self, client_address: str) -> None:
+        decision = await self._limiter.hit((self._limits.client_token_per_address, client_address))
         if not decision.allowed:
             raise rate_limited(decision.retry_after_seconds)

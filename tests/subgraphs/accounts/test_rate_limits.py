@@ -183,3 +183,59 @@ async def test_unknown_email_costs_one_argon2_verification_like_a_wrong_password
     # Loose, for a busy CI machine: the verification dominates both paths.
     wrong, unknown = (statistics.median(timings[k]) for k in ("wrong", "unknown"))
     assert 0.5 < unknown / wrong < 2, timings
+
+
+ISSUE = """
+mutation Issue($clientId: String!, $clientSecret: String!) {
+  issueClientToken(clientId: $clientId, clientSecret: $clientSecret) {
+    accessToken userErrors { field message code }
+  }
+}
+"""
+DESCRIPTIONS = """
+query Contract {
+  __schema { mutationType { fields { name description } } }
+}
+"""
+RATE_LIMITED_MUTATIONS = {"register", "login", "issueClientToken", "changePassword"}
+
+
+@pytest.fixture
+async def client_limited(
+    databases: DatabaseFactory, redis_url: str
+) -> AsyncIterator[RunningService]:
+    env = {"ACCOUNTS_CLIENT_TOKEN_LIMIT_PER_ADDRESS": "2"}
+    async for running in start_accounts(databases, redis_url, env=env):
+        yield running
+
+
+async def _issue(service: RunningService, address: str) -> dict[str, Any]:
+    variables = {"clientId": "msc_unknown", "clientSecret": "wrong"}
+    result = await service.graphql.execute(ISSUE, variables, **{"X-Forwarded-For": address})
+    return result.ok()["issueClientToken"]
+
+
+async def test_client_tokens_are_rate_limited_per_address_with_the_wait_in_the_message(
+    client_limited: RunningService,
+) -> None:
+    first = [codes(await _issue(client_limited, "10.9.0.1")) for _ in range(2)]
+    assert first == [["INVALID_CREDENTIALS"]] * 2
+    refused = await _issue(client_limited, "10.9.0.1")
+    assert 1 <= _retry_seconds(refused) <= 60 and refused["accessToken"] is None
+    assert codes(await _issue(client_limited, "10.9.0.2")) == ["INVALID_CREDENTIALS"]
+
+
+async def test_every_rate_limited_mutation_says_it_answers_a_user_error(
+    limited: RunningService,
+) -> None:
+    result = await limited.graphql.execute(DESCRIPTIONS)
+    fields = {
+        f["name"]: f["description"] for f in result.ok()["__schema"]["mutationType"]["fields"]
+    }
+    for name in RATE_LIMITED_MUTATIONS:
+        description = fields[name]
+        assert "userErrors:" in description and "RATE_LIMITED" in description, name
+        assert description.index("userErrors:") < description.index("RATE_LIMITED"), name
+        assert "when to retry" in description, name
+    refresh = fields["refreshToken"]
+    assert "INVALID_TOKEN" in refresh and "revokes every token of its sign-in" in refresh

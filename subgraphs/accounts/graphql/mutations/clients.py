@@ -47,13 +47,16 @@ class ClientMutations:
     @strawberry.mutation(
         description="A partner access token (client credentials): `sub` is the client id, with "
         "the client's scopes and `partner: true`. userErrors: INVALID_CREDENTIALS (unknown or "
-        "revoked client, or wrong secret)."
+        "revoked client, or wrong secret), RATE_LIMITED (too many requests from this address; the "
+        "message says when to retry)."
     )
     async def issue_client_token(
         self, info: AccountsInfo, client_id: str, client_secret: str
     ) -> ClientTokenPayload:
         try:
-            token = await services(info).clients.issue_token(client_id, client_secret)
+            token = await services(info).clients.issue_token(
+                client_id, client_secret, info.context.client_address
+            )
         except DomainError as error:
             return ClientTokenPayload(user_errors=user_errors(error))
         return ClientTokenPayload(access_token=token.token, expires_in=token.expires_in)

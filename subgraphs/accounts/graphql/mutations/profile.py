@@ -18,7 +18,7 @@ class ProfileMutations:
     @strawberry.mutation(
         description="(user) Change your name or sign-in e-mail (the latter with your current "
         "password); announced as UserUpdated. userErrors: INVALID_INPUT, EMAIL_TAKEN, "
-        "INVALID_CREDENTIALS (currentPassword), RATE_LIMITED."
+        "INVALID_CREDENTIALS (currentPassword), RATE_LIMITED (the message says when to retry)."
     )
     async def update_profile(self, info: AccountsInfo, input: UpdateProfileInput) -> UserPayload:
         user_id = signed_in_user(info)
@@ -36,7 +36,7 @@ class ProfileMutations:
     @strawberry.mutation(
         description="(user) Change your password. Every other sign-in of yours is ended (its "
         "refresh tokens revoked); this one stays. userErrors: INVALID_INPUT (newPassword), "
-        "INVALID_CREDENTIALS (currentPassword), RATE_LIMITED."
+        "INVALID_CREDENTIALS (currentPassword), RATE_LIMITED (the message says when to retry)."
     )
     async def change_password(self, info: AccountsInfo, input: ChangePasswordInput) -> UserPayload:
         user_id = signed_in_user(info)

@@ -40,7 +40,8 @@ class SessionMutations:
 
     @strawberry.mutation(
         description="Sign in with e-mail and password. userErrors: INVALID_CREDENTIALS (the "
-        "same for an unknown e-mail), RATE_LIMITED (the message says when to retry)."
+        "same for an unknown e-mail), RATE_LIMITED (too many attempts for this e-mail or from "
+        "this address; the message says when to retry)."
     )
     async def login(self, info: AccountsInfo, input: LoginInput) -> AuthPayload:
         try:
@@ -53,8 +54,9 @@ class SessionMutations:
 
     @strawberry.mutation(
         description="A new access token and a new refresh token for a refresh token, which "
-        "stops working. Presenting a token that was already rotated revokes every token of "
-        "its sign-in. userErrors: INVALID_TOKEN (unknown, expired, revoked or reused)."
+        "stops working. userErrors: INVALID_TOKEN (unknown, expired, revoked or reused). "
+        "Presenting a token that was already rotated (a sign of theft) answers INVALID_TOKEN "
+        "and, by design, revokes every token of its sign-in: the one failure that writes."
     )
     async def refresh_token(self, info: AccountsInfo, refresh_token: str) -> AuthPayload:
         try:
