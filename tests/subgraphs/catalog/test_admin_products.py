@@ -71,7 +71,6 @@ async def test_same_name_gets_a_numbered_slug(catalog: RunningService) -> None:
         ({"name": "!!!"}, ["INVALID_INPUT"], [["name"]]),
         ({"price": "-1.00"}, ["INVALID_INPUT"], [["price"]]),
         ({"price": "1.999"}, ["INVALID_INPUT"], [["price"]]),
-        ({"price": "NaN"}, ["INVALID_INPUT"], [["price"]]),
         ({"price": "100000000000"}, ["INVALID_INPUT"], [["price"]]),
         ({"slug": "Not A Slug"}, ["INVALID_INPUT"], [["slug"]]),
         ({"initialStock": -1}, ["INVALID_INPUT"], [["initialStock"]]),
