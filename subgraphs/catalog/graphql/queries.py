@@ -10,13 +10,11 @@ import strawberry
 from shared.graphql.errors import bad_user_input
 from shared.graphql.ids import parse_id, try_parse_id
 from shared.graphql.pagination import Connection, build_connection, decode_cursor, page_size
-from shared.validation import lookup_text
-from subgraphs.catalog import repository
+from subgraphs.catalog.graphql.common import services
 from subgraphs.catalog.graphql.loaders import category_by_id_loader, product_by_id_loader
 from subgraphs.catalog.graphql.types import CatalogInfo, Category, Product, ProductSort
 from subgraphs.catalog.models import ProductRow
 from subgraphs.catalog.repository import ProductOrder, ProductQuery
-from subgraphs.catalog.service.validation import normalise_sku
 
 MAX_SEARCH_LENGTH = 200
 PARTNER_SCOPE = "catalog:read"
@@ -57,30 +55,20 @@ async def list_products(
     order = ProductOrder(sort.value) if sort else ProductOrder.NEWEST
     if sort is None and search:
         order = ProductOrder.RELEVANCE
-    key_length = 2
-    after_key = decode_cursor(after, key_length) if after is not None else None
-    async with info.context.db() as session:
-        category_ids = (
-            await repository.category_with_descendants(session, category_id)
-            if category_id is not None
-            else None
-        )
-        query = ProductQuery(
-            search=search,
-            category_ids=category_ids,
-            min_price=min_price,
-            max_price=max_price,
-            in_stock=in_stock,
-            order=order,
-        )
-        try:
-            rows = await repository.list_products(session, query, size + 1, after_key)
-        except ValueError as exc:
-            raise bad_user_input("`after` is not a cursor of this listing.") from exc
-
-    async def count_total() -> int:
-        async with info.context.db() as count_session:
-            return await repository.count_products(count_session, query)
+    after_key = decode_cursor(after, 2) if after is not None else None
+    browsing = services(info).browsing
+    query = ProductQuery(
+        search=search,
+        category_ids=await browsing.subtree(category_id) if category_id is not None else None,
+        min_price=min_price,
+        max_price=max_price,
+        in_stock=in_stock,
+        order=order,
+    )
+    try:
+        rows = await browsing.products(query, size + 1, after_key)
+    except ValueError as exc:
+        raise bad_user_input("`after` is not a cursor of this listing.") from exc
 
     keys = {id(row): key for row, key in rows}
     return build_connection(
@@ -89,7 +77,7 @@ async def list_products(
         to_node=Product.from_row,
         sort_key=lambda row: keys[id(row)],
         has_previous=after is not None,
-        count_total=count_total,
+        count_total=lambda: browsing.count_products(query),
     )
 
 
@@ -114,14 +102,7 @@ class Query:
                 product_id
             )
         else:
-            if sku is not None:
-                given["sku"] = normalise_sku(sku)
-            (field, value), *_ = given.items()
-            wanted = lookup_text(value)
-            if wanted is None:
-                return None
-            async with info.context.db() as session:
-                row = await repository.product_by(session, **{field: wanted})
+            row = await services(info).browsing.product_by(slug=slug, sku=sku)
         return Product.from_row(row) if row else None
 
     @strawberry.field(
@@ -160,8 +141,7 @@ class Query:
 
     @strawberry.field(description="The top-level categories.")
     async def categories(self, info: CatalogInfo) -> list[Category]:
-        async with info.context.db() as session:
-            rows = await repository.root_categories(session)
+        rows = await services(info).browsing.root_categories()
         return [Category.from_row(row) for row in rows]
 
     @strawberry.field(description="One category by id or slug.")
@@ -176,9 +156,5 @@ class Query:
                 return None
             row = await info.context.loader(category_by_id_loader).load(category_id)
         else:
-            wanted = lookup_text(str(slug))
-            if wanted is None:
-                return None
-            async with info.context.db() as session:
-                row = await repository.category_by_slug(session, wanted)
+            row = await services(info).browsing.category_by_slug(str(slug))
         return Category.from_row(row) if row else None

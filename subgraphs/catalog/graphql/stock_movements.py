@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
 from shared.graphql.errors import bad_user_input
 from shared.graphql.pagination import Connection, build_connection, decode_cursor, page_size
-from subgraphs.catalog import repository
+from subgraphs.catalog.graphql.common import services
 from subgraphs.catalog.models import StockMovementRow
 from subgraphs.catalog.service.ledger import MovementKind
 
@@ -47,7 +49,7 @@ class StockMovement:
 
 
 async def movements_page(
-    context: RequestContext, product_id: uuid.UUID, first: int | None, after: str | None
+    info: Info[RequestContext, Any], product_id: uuid.UUID, first: int | None, after: str | None
 ) -> Connection[StockMovement]:
     size = page_size(first)
     before_id: int | None = None
@@ -56,12 +58,8 @@ async def movements_page(
         if not isinstance(raw, int):
             raise bad_user_input("`after` is not a cursor of this listing.", argument="after")
         before_id = raw
-    async with context.db() as session:
-        rows = await repository.movements_of(session, product_id, size + 1, before_id)
-
-    async def count_total() -> int:
-        async with context.db() as session:
-            return await repository.count_movements(session, product_id)
+    browsing = services(info).browsing
+    rows = await browsing.movements(product_id, size + 1, before_id)
 
     return build_connection(
         rows,
@@ -69,5 +67,5 @@ async def movements_page(
         to_node=StockMovement.from_row,
         sort_key=lambda row: [row.id],
         has_previous=after is not None,
-        count_total=count_total,
+        count_total=lambda: browsing.count_movements(product_id),
     )

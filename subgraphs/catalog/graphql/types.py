@@ -143,7 +143,7 @@ class Product:
         self, info: CatalogInfo, first: int | None = 20, after: str | None = None
     ) -> Connection[StockMovement]:
         info.context.require_admin()
-        return await movements_page(info.context, self.row.id, first, after)
+        return await movements_page(info, self.row.id, first, after)
 
     @strawberry.field(description="The admin who created the product (admin only).")
     def created_by(self, info: CatalogInfo) -> User | None:

@@ -1,4 +1,4 @@
-"""The catalog's services, built once per app and kept on its state."""
+"""The catalog's services, built once per app: the service's parts."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from subgraphs.catalog.service.browsing import BrowsingService
 from subgraphs.catalog.service.categories import CategoryService
 from subgraphs.catalog.service.products import ProductService
 from subgraphs.catalog.service.reservations import ReservationService
@@ -20,6 +21,7 @@ class CatalogServices:
     categories: CategoryService
     stock: StockService
     reservations: ReservationService
+    browsing: BrowsingService
 
     @classmethod
     def build(
@@ -35,4 +37,5 @@ class CatalogServices:
                 max_ttl=timedelta(seconds=settings.reservation_max_ttl_seconds),
                 sweep_batch=settings.reservation_sweep_batch,
             ),
+            browsing=BrowsingService(sessionmaker),
         )

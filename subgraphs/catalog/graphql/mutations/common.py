@@ -6,13 +6,10 @@ from typing import Any
 
 import strawberry
 
-from subgraphs.catalog.graphql.types import CatalogInfo
-from subgraphs.catalog.service import CatalogServices
+from subgraphs.catalog.graphql.common import services
 from subgraphs.catalog.service.validation import KEEP
 
-
-def services(info: CatalogInfo) -> CatalogServices:
-    return info.context.parts_as(CatalogServices)
+__all__ = ["given", "services"]
 
 
 def given(value: Any) -> Any:
