@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Numeric, String, UniqueConstraint, func
+from sqlalchemy import DateTime, ForeignKey, Index, Numeric, String, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -68,7 +68,11 @@ class PaymentRow(Base):
 
 class RefundRow(Base):
     __tablename__ = "refunds"
-    __table_args__ = (UniqueConstraint("payment_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("payment_id", "idempotency_key"),
+        # The sweep looks for refunds left pending.
+        Index("ix_refunds_pending", "created_at", postgresql_where=text("status = 'PENDING'")),
+    )
     __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
