@@ -4,7 +4,6 @@ and the changes other services' events bring."""
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.errors import DomainError, invalid_input
 from shared.events import record_event
 from shared.events.contracts import OrderCancelled, OrderReturnRequested
+from shared.validation import has_control_characters
 from subgraphs.orders import repository
 from subgraphs.orders.clients import PaymentsClient
 from subgraphs.orders.clients.errors import PaymentNotFound, PeerRefused, PeerUnavailable
@@ -25,8 +25,6 @@ from subgraphs.orders.service.transitions import check_transition, transition
 logger = logging.getLogger("minishop.orders.orders")
 
 MAX_REASON_LENGTH = 500
-# Line breaks and tabs may stay in a reason; other control characters not.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _refunds_unavailable() -> DomainError:
@@ -110,7 +108,11 @@ class OrderService:
         """A DELIVERED order of the user's becomes RETURN_REQUESTED.
         Errors: INVALID_INPUT (reason), NOT_FOUND, INVALID_STATE."""
         cleaned = reason.strip()
-        if not cleaned or len(cleaned) > MAX_REASON_LENGTH or _CONTROL.search(reason):
+        if (
+            not cleaned
+            or len(cleaned) > MAX_REASON_LENGTH
+            or has_control_characters(reason, prose=True)
+        ):
             raise invalid_input(
                 f"`reason` must be 1 to {MAX_REASON_LENGTH} characters, without control "
                 "characters.",

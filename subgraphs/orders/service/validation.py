@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from shared.errors import DomainError, ValidationFailed, invalid_input
+from shared.validation import Checks, has_control_characters
 
 MAX_KEY_LENGTH = 100
 MAX_TOKEN_LENGTH = 100
 MAX_METHOD_LENGTH = 32
-# Control characters (NUL above all, which Postgres refuses in text) have no
-# place in an address, a token or a key.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{4,32}$")
 _POSTAL_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
@@ -44,37 +41,7 @@ class CheckoutRequest:
     idempotency_key: str
 
 
-@dataclass
-class _Checks:
-    problems: list[DomainError] = field(default_factory=list)
-
-    def fail(self, message: str, *path: str) -> None:
-        self.problems.append(invalid_input(message, *path))
-
-    def text(self, value: str, max_length: int, *path: str) -> str:
-        cleaned = value.strip()
-        if not cleaned or len(cleaned) > max_length or _CONTROL.search(value):
-            self.fail(
-                f"`{path[-1]}` must be 1 to {max_length} characters, without control characters.",
-                *path,
-            )
-        return cleaned
-
-    def optional_text(self, value: str | None, max_length: int, *path: str) -> str | None:
-        if value is None or (not value.strip() and not _CONTROL.search(value)):
-            return None
-        return self.text(value, max_length, *path)
-
-    def matches(
-        self, value: str | None, pattern: re.Pattern[str], message: str, *path: str
-    ) -> None:
-        """A format rule, checked only where the value passed the rules before it."""
-        already = any(problem.field == list(path) for problem in self.problems)
-        if value is not None and not already and not pattern.match(value):
-            self.fail(message, *path)
-
-
-def _address(checks: _Checks, raw: ShippingAddress) -> ShippingAddress:
+def _address(checks: Checks, raw: ShippingAddress) -> ShippingAddress:
     at = "shippingAddress"
     address = ShippingAddress(
         full_name=checks.text(raw.full_name, 200, at, "fullName"),
@@ -110,14 +77,6 @@ def _address(checks: _Checks, raw: ShippingAddress) -> ShippingAddress:
     return address
 
 
-def _address_id(checks: _Checks, raw: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        checks.fail("`addressId` is not a valid ID.", "addressId")
-        return None
-
-
 def checked_checkout(
     *,
     address: ShippingAddress | None,
@@ -127,7 +86,7 @@ def checked_checkout(
     idempotency_key: str,
 ) -> CheckoutRequest:
     """The input trimmed and normalised, or ValidationFailed naming every bad field."""
-    checks = _Checks()
+    checks = Checks()
     parsed_address: ShippingAddress | None = None
     parsed_id: uuid.UUID | None = None
     if (address is None) == (address_id is None):
@@ -135,7 +94,7 @@ def checked_checkout(
     elif address is not None:
         parsed_address = _address(checks, address)
     elif address_id is not None:
-        parsed_id = _address_id(checks, address_id)
+        parsed_id = checks.reference(address_id, "addressId")
     method = checks.text(shipping_method, MAX_METHOD_LENGTH, "shippingMethod")
     checks.matches(
         method,
@@ -144,7 +103,7 @@ def checked_checkout(
         "shippingMethod",
     )
     token = payment_token.strip()
-    if not token or len(token) > MAX_TOKEN_LENGTH or _CONTROL.search(payment_token):
+    if not token or len(token) > MAX_TOKEN_LENGTH or has_control_characters(payment_token):
         checks.fail(
             f"`paymentToken` must be 1 to {MAX_TOKEN_LENGTH} characters, without control "
             "characters.",
@@ -155,8 +114,7 @@ def checked_checkout(
             f"`idempotencyKey` must be 1 to {MAX_KEY_LENGTH} printable characters.",
             "idempotencyKey",
         )
-    if checks.problems:
-        raise ValidationFailed(checks.problems)
+    checks.done()
     return CheckoutRequest(
         address=parsed_address,
         address_id=parsed_id,
