@@ -36,6 +36,8 @@ ORDERS_TEST_ENV = {
     "ORDERS_PAYMENTS_TIMEOUT_SECONDS": "20",
     "ORDERS_CHECKOUT_WAIT_SECONDS": "20",
 }
+# Row counts of a shop where nothing was ordered.
+NOTHING = {"orders": 0, "order_items": 0, "order_status_changes": 0, "checkouts": 0, "outbox": 0}
 ADDRESS = {
     "fullName": "Ada Buyer",
     "line1": "1 Main Street",
