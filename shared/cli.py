@@ -1,5 +1,5 @@
 """The `minishop` command: `up` runs the local stack, `worker` a service's event work,
-`schema` the schema pipeline."""
+`schema` the schema pipeline, `operations` the clients' persisted-query manifest."""
 
 from __future__ import annotations
 
@@ -54,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument(
         "--check", action="store_true", help="fail if the checked-in files are out of date"
+    )
+    operations = commands.add_parser(
+        "operations",
+        help="build the persisted-query manifest from schema/operations/",
+        description="Write schema/persisted-query-manifest.json from schema/operations/.",
+    )
+    operations.add_argument(
+        "--check", action="store_true", help="fail if the committed manifest is out of date"
     )
     return parser
 
@@ -110,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "schema":
         # Options this parser does not know belong to the pipeline.
         return _schema((["--check"] if args.check else []) + extra)
+    if args.command == "operations":
+        if extra:
+            _parser().error(f"unrecognized arguments: {' '.join(extra)}")
+        from shared import operations
+
+        return operations.main(["--check"] if args.check else [])
     if extra:
         _parser().error(f"unrecognized arguments: {' '.join(extra)}")
     return _up(args.throwaway_data)
