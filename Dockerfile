@@ -43,12 +43,13 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 FROM ${PYTHON_IMAGE} AS runtime
 
 # A fixed numeric uid, so Kubernetes' runAsNonRoot can check it without a
-# passwd lookup. /run/secrets belongs to it: compose keeps the generated JWT
-# signing key in a volume mounted there.
+# passwd lookup. /run/secrets and /var/mail/minishop belong to it: compose keeps
+# the generated JWT signing key and the development mailbox in volumes mounted
+# there, and a new volume takes the ownership of the folder it covers.
 RUN groupadd --system --gid 10001 minishop \
  && useradd --system --uid 10001 --gid 10001 --no-create-home \
         --home-dir /nonexistent --shell /usr/sbin/nologin minishop \
- && install -d -o 10001 -g 10001 -m 0700 /run/secrets
+ && install -d -o 10001 -g 10001 -m 0700 /run/secrets /var/mail/minishop
 
 # Owned by root: the service cannot rewrite its own code.
 COPY --from=build /app /app

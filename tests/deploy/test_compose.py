@@ -7,8 +7,11 @@ files the way compose and docker would and hold them to the service contract
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,14 +19,19 @@ from typing import Any
 import pytest
 import yaml
 
+from shared.services import COMPONENTS, MAILBOX, SERVICES
+from tests.deploy.contract import Expected, compose_problems, stand_in_env
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = REPO_ROOT / "compose.yaml"
 DOCKERFILE = REPO_ROOT / "Dockerfile"
 
-SUBGRAPHS = ("accounts", "catalog", "cart", "orders", "payments", "shipping", "notifications")
-# Cart keeps everything in Redis.
-POSTGRES_SUBGRAPHS = tuple(name for name in SUBGRAPHS if name != "cart")
+SUBGRAPHS = tuple(spec.name for spec in SERVICES)
+POSTGRES_SUBGRAPHS = tuple(spec.name for spec in SERVICES if spec.uses_postgres)
+STAND_INS = tuple(component.name for component in COMPONENTS)
 OBSERVABILITY = "observability"
+DEVELOPMENT = "development"
+CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
 
 # ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}
@@ -67,6 +75,113 @@ def depends_on(service: str) -> dict[str, str]:
     return {name: spec.get("condition", "service_started") for name, spec in deps.items()}
 
 
+def required_dependencies(service: str) -> set[str]:
+    """Those a service cannot start without (`required: false` only warns)."""
+    deps = services()[service].get("depends_on", {})
+    if isinstance(deps, list):
+        return set(deps)
+    return {name for name, spec in deps.items() if spec.get("required", True)}
+
+
+# --- the compose specification and the code ----------------------------------------
+
+
+def test_compose_file_validates_against_the_compose_specification() -> None:
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_specification_check_refuses_an_unknown_field(tmp_path: Path) -> None:
+    broken = copy.deepcopy(compose())
+    broken["services"]["catalog"]["restart_policy"] = "always"
+    path = tmp_path / "compose.yaml"
+    path.write_text(yaml.safe_dump(broken))
+    result = subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.compose-spec", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1 and "restart_policy" in result.stdout
+
+
+def test_compose_runs_what_the_registry_and_the_code_define() -> None:
+    assert compose_problems(compose(), Expected.from_code()) == []
+
+
+def test_the_compose_check_notices_an_extra_and_a_missing_service() -> None:
+    drifted = copy.deepcopy(compose())
+    extra = copy.deepcopy(drifted["services"]["catalog"])
+    extra["environment"]["MINISHOP_SERVICE"] = "reviews"
+    drifted["services"]["reviews"] = extra
+    del drifted["services"]["shipping"]
+    drifted["services"]["migrate"]["command"][-1] += " && minishop migrate reviews"
+
+    problems = compose_problems(drifted, Expected.from_code())
+
+    assert "compose names reviews, which the code does not have" in problems
+    assert "compose misses shipping, which the code has" in problems
+    assert "compose migrate names reviews, which the code does not have" in problems
+
+
+def test_the_compose_check_notices_migrations_the_code_gained_or_lost() -> None:
+    code = Expected.from_code()
+    without_catalog = Expected(code.services, code.migrating - {"catalog"})
+    with_notifications = Expected(code.services, code.migrating | {"notifications"})
+
+    if "notifications" not in code.migrating:
+        assert "compose migrate misses notifications, which the code has" in compose_problems(
+            compose(), with_notifications
+        )
+    assert "compose migrate names catalog, which the code does not have" in compose_problems(
+        compose(), without_catalog
+    )
+
+
+def test_payments_and_notifications_reach_the_development_stand_ins() -> None:
+    expected = stand_in_env()
+    payments = {k: interpolate(v or "") for k, v in environment("payments").items()}
+    notifications = {k: interpolate(v or "") for k, v in environment("notifications").items()}
+
+    assert payments["PAYMENTS_PROCESSOR_URL"] == expected["PAYMENTS_PROCESSOR_URL"]
+    assert notifications["MINISHOP_SMTP_URL"] == expected["MINISHOP_SMTP_URL"]
+    for name, stand_in in (("payments", "processor"), ("notifications", "mailbox")):
+        assert depends_on(name)[stand_in] == "service_healthy"
+        assert stand_in not in required_dependencies(name), f"{name} also runs without it"
+        assert services()[stand_in]["profiles"] == [DEVELOPMENT]
+    for name in set(SUBGRAPHS) - {"payments", "notifications"}:
+        assert not set(environment(name)) & set(expected), name
+
+
+def test_stand_ins_run_from_the_one_image_hardened_like_the_subgraphs() -> None:
+    migrate = services()["migrate"]
+    for name in STAND_INS:
+        spec = services()[name]
+        assert interpolate(spec["image"]) == interpolate(migrate["image"]), name
+        assert spec["read_only"] is True and spec["cap_drop"] == ["ALL"], name
+        assert spec["security_opt"] == ["no-new-privileges:true"], name
+        assert "/health/ready" in " ".join(spec["healthcheck"]["test"]), name
+        assert not published_ports(name), name
+
+
+def test_the_mailbox_keeps_mail_in_a_volume_the_image_user_owns() -> None:
+    command = services()["mailbox"]["command"]
+    mail_dir = command[command.index("--dir") + 1]
+    mounts = {str(v).split(":")[1]: str(v).split(":")[0] for v in services()["mailbox"]["volumes"]}
+    runtime = " ".join(instructions(dockerfile_stages()[-1], "RUN"))
+
+    assert mounts[mail_dir] in compose()["volumes"]
+    assert re.search(rf"install -d -o 10001 -g 10001 [^&]*{re.escape(mail_dir)}", runtime)
+    assert MAILBOX.smtp_port is not None and str(MAILBOX.smtp_port) in command
+
+
 def published_ports(service: str) -> list[str]:
     """Container ports a service publishes on the host."""
     ports = []
@@ -89,7 +204,7 @@ def test_every_subgraph_runs_the_one_image_as_itself() -> None:
 
 
 def test_long_running_services_have_healthchecks() -> None:
-    for name in (*SUBGRAPHS, "postgres", "redis", "router"):
+    for name in (*SUBGRAPHS, *STAND_INS, "postgres", "redis", "router"):
         check = services()[name].get("healthcheck", {})
         assert check.get("test") and not check.get("disable"), f"{name} has no healthcheck"
 
@@ -140,26 +255,23 @@ def test_subgraphs_wait_for_their_data_stores_and_the_migrations() -> None:
     assert depends_on("accounts")["jwt-key"] == "service_completed_successfully"
 
 
-def test_migrate_runs_once_per_postgres_service_after_postgres_is_healthy() -> None:
-    migrate = services()["migrate"]
-    command = " ".join(migrate["command"])
+def test_migrate_runs_after_postgres_is_healthy_and_stops_at_the_first_failure() -> None:
+    command = services()["migrate"]["command"]
 
     assert depends_on("migrate")["postgres"] == "service_healthy"
-    assert "minishop migrate" in command
-    for name in POSTGRES_SUBGRAPHS:
-        assert re.search(rf"\b{name}\b", command), f"migrate skips {name}"
-        assert f"{name.upper()}_DATABASE_URL" in environment("migrate")
+    assert command[:2] == ["sh", "-ec"]
+    assert re.fullmatch(r"minishop migrate \w+( && minishop migrate \w+)*", command[2])
 
 
 def test_router_waits_for_every_subgraph_to_be_healthy() -> None:
     assert depends_on("router") == dict.fromkeys(SUBGRAPHS, "service_healthy")
 
 
-def test_services_outside_a_profile_never_depend_on_a_profiled_one() -> None:
+def test_services_outside_a_profile_never_require_a_profiled_one() -> None:
     for name, spec in services().items():
         if spec.get("profiles"):
             continue
-        for dep in depends_on(name):
+        for dep in required_dependencies(name):
             assert not services()[dep].get("profiles"), f"{name} needs profiled {dep}"
 
 
@@ -179,7 +291,7 @@ def test_published_ports_bind_to_loopback_by_default() -> None:
 
 def test_subgraphs_and_data_stores_are_only_on_internal_networks() -> None:
     internal = {name for name, net in compose()["networks"].items() if (net or {}).get("internal")}
-    for name in (*SUBGRAPHS, "postgres", "redis", "migrate", "jwt-key"):
+    for name in (*SUBGRAPHS, *STAND_INS, "postgres", "redis", "migrate", "jwt-key"):
         networks = set(services()[name].get("networks", ["default"]))
         assert networks <= internal, f"{name} joins {networks - internal}"
     assert set(services()["router"]["networks"]) & internal, "the router must reach the subgraphs"
@@ -464,10 +576,10 @@ def test_dockerignore_keeps_local_state_out_of_the_build(path: str) -> None:
 
 def test_every_path_the_dockerfile_copies_is_in_the_build_context() -> None:
     for stage in dockerfile_stages():
-        for copy in instructions(stage, "COPY"):
-            if "--from=" in copy:
+        for instruction in instructions(stage, "COPY"):
+            if "--from=" in instruction:
                 continue
-            for source in copy.split()[:-1]:
+            for source in instruction.split()[:-1]:
                 assert (REPO_ROOT / source).exists(), source
                 assert not dockerignored(source), f"{source} is excluded by .dockerignore"
     for path in ("shared/app.py", "subgraphs/catalog/migrations/env.py"):
