@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+from redis.asyncio import Redis
 
 from shared.devstack.process import free_port
+from shared.events import Event, EventEnvelope
+from shared.events.settings import events_settings
 from shared.services import service
 from subgraphs.orders.service import OrdersServices
 from tests.subgraphs.payments.support import Processor, serve_processor
@@ -117,6 +120,7 @@ class Shop:
     orders: RunningService
     accounts: RunningService | None
     urls: dict[str, str]
+    redis_url: str
 
     @property
     def parts(self) -> OrdersServices:
@@ -196,6 +200,39 @@ class Shop:
         )
         return {row[0]: row[1] for row in rows}
 
+    async def payment_state(self) -> list[tuple[str, str, int]]:
+        """(status, refunded amount, refunds) of each payment, as payments holds it."""
+        rows = await query_database(
+            _url(self.payments),
+            "SELECT p.status, p.refunded_amount::text,"
+            " (SELECT count(*) FROM refunds r WHERE r.payment_id = p.id)"
+            " FROM payments p ORDER BY p.created_at",
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def publish(self, event: Event, envelope_id: uuid.UUID | None = None) -> None:
+        """Put `event` on its producer's stream, as that service's relay would (the same
+        `envelope_id` twice: one event delivered twice)."""
+        envelope = EventEnvelope(
+            id=envelope_id or uuid.uuid4(),
+            type=event.type,
+            source=event.producer,
+            aggregate_id=event.aggregate_id(),
+            data=json.loads(event.model_dump_json()),
+        )
+        redis = Redis.from_url(self.redis_url, decode_responses=True)
+        try:
+            await redis.xadd(
+                events_settings().stream(event.producer),
+                {
+                    "id": str(envelope.id),
+                    "type": envelope.type,
+                    "envelope": envelope.model_dump_json(),
+                },
+            )
+        finally:
+            await redis.aclose()
+
     async def charges(self) -> list[dict[str, Any]]:
         return await self.processor.charges()
 
@@ -265,7 +302,7 @@ async def running_shop(
                 service("orders"), database_url=orders_url, redis_url=redis_url, env=env
             )
         )
-        yield Shop(catalog, cart, shipping, payments, processor, orders, accounts, urls)
+        yield Shop(catalog, cart, shipping, payments, processor, orders, accounts, urls, redis_url)
 
 
 async def eventually(
