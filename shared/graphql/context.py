@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from strawberry.fastapi import BaseContext
 
+from shared import net
 from shared.auth.principal import Principal
 from shared.graphql.errors import forbidden, unauthenticated
 
@@ -68,11 +69,9 @@ class RequestContext(BaseContext):
 
     @property
     def client_address(self) -> str:
-        forwarded = self.http_request.headers.get("x-forwarded-for")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-        client = self.http_request.client
-        return client.host if client else "unknown"
+        """The caller's address as the gateway vouched for it, else the TCP peer
+        (never a client's own `X-Forwarded-For`): see shared/net.py."""
+        return net.client_address(self.http_request)
 
     def require_user(self) -> Principal:
         """The signed-in user, or UNAUTHENTICATED (partner clients are not users)."""
