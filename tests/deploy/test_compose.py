@@ -1,4 +1,4 @@
-"""compose.yaml, the Dockerfile and .dockerignore, checked as files.
+"""compose.yaml, checked as a file, against the compose specification and the code.
 
 No container engine runs here, so nothing is started: the checks read the
 files the way compose and docker would and hold them to the service contract
@@ -8,80 +8,35 @@ files the way compose and docker would and hold them to the service contract
 from __future__ import annotations
 
 import copy
-import json
 import re
 import subprocess
-import sys
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-import pytest
 import yaml
 
-from shared.services import COMPONENTS, MAILBOX, SERVICES
+from shared.services import MAILBOX
+from tests.deploy.compose_support import (
+    _VARIABLE,
+    CHECK_JSONSCHEMA,
+    COMPOSE,
+    CONDITIONS,
+    DEVELOPMENT,
+    OBSERVABILITY,
+    POSTGRES_SUBGRAPHS,
+    REPO_ROOT,
+    STAND_INS,
+    SUBGRAPHS,
+    compose,
+    depends_on,
+    dockerfile_stages,
+    environment,
+    instructions,
+    interpolate,
+    published_ports,
+    required_dependencies,
+    services,
+)
 from tests.deploy.contract import Expected, compose_problems, stand_in_env
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-COMPOSE = REPO_ROOT / "compose.yaml"
-DOCKERFILE = REPO_ROOT / "Dockerfile"
-
-SUBGRAPHS = tuple(spec.name for spec in SERVICES)
-POSTGRES_SUBGRAPHS = tuple(spec.name for spec in SERVICES if spec.uses_postgres)
-STAND_INS = tuple(component.name for component in COMPONENTS)
-OBSERVABILITY = "observability"
-DEVELOPMENT = "development"
-CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
-CONDITIONS = {"service_started", "service_healthy", "service_completed_successfully"}
-
-# ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:?error}, ${NAME?error}
-_VARIABLE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
-
-
-@cache
-def compose() -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(COMPOSE.read_text())
-    return document
-
-
-def services() -> dict[str, dict[str, Any]]:
-    return compose()["services"]
-
-
-def interpolate(value: str, env: dict[str, str] | None = None) -> str:
-    """What compose makes of a value with an empty environment (or `env`)."""
-    env = env or {}
-
-    def replace(match: re.Match[str]) -> str:
-        name, op, arg = match["name"], match["op"], match["arg"]
-        if name in env and (env[name] or op is None or not op.startswith(":")):
-            return env[name]
-        return arg if op in (":-", "-") else ""
-
-    return _VARIABLE.sub(replace, value).replace("$$", "$")
-
-
-def environment(service: str) -> dict[str, str | None]:
-    env = services()[service].get("environment", {})
-    assert isinstance(env, dict), f"{service}: write environment as a mapping"
-    return {key: None if value is None else str(value) for key, value in env.items()}
-
-
-def depends_on(service: str) -> dict[str, str]:
-    """Dependency name → condition (the short list form means service_started)."""
-    deps = services()[service].get("depends_on", {})
-    if isinstance(deps, list):
-        return dict.fromkeys(deps, "service_started")
-    return {name: spec.get("condition", "service_started") for name, spec in deps.items()}
-
-
-def required_dependencies(service: str) -> set[str]:
-    """Those a service cannot start without (`required: false` only warns)."""
-    deps = services()[service].get("depends_on", {})
-    if isinstance(deps, list):
-        return set(deps)
-    return {name for name, spec in deps.items() if spec.get("required", True)}
-
 
 # --- the compose specification and the code ----------------------------------------
 
@@ -180,17 +135,6 @@ def test_the_mailbox_keeps_mail_in_a_volume_the_image_user_owns() -> None:
     assert mounts[mail_dir] in compose()["volumes"]
     assert re.search(rf"install -d -o 10001 -g 10001 [^&]*{re.escape(mail_dir)}", runtime)
     assert MAILBOX.smtp_port is not None and str(MAILBOX.smtp_port) in command
-
-
-def published_ports(service: str) -> list[str]:
-    """Container ports a service publishes on the host."""
-    ports = []
-    for entry in services()[service].get("ports", []):
-        if isinstance(entry, dict):
-            ports.append(str(entry["target"]))
-        else:
-            ports.append(interpolate(str(entry)).rsplit(":", 1)[-1].split("/")[0])
-    return ports
 
 
 def test_every_subgraph_runs_the_one_image_as_itself() -> None:
@@ -408,179 +352,3 @@ def test_apollo_key_is_passed_through_only_when_set() -> None:
     # An empty APOLLO_KEY still counts as a key to the router.
     assert environment("router")["APOLLO_KEY"] is None
     assert environment("router")["APOLLO_GRAPH_REF"] is None
-
-
-def test_prometheus_scrapes_every_subgraph_and_the_router() -> None:
-    config = yaml.safe_load((REPO_ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text())
-    targets = {
-        target
-        for job in config["scrape_configs"]
-        for group in job["static_configs"]
-        for target in group["targets"]
-    }
-    router_config = yaml.safe_load((REPO_ROOT / "router" / "router.yaml").read_text())
-    router_metrics = router_config["telemetry"]["exporters"]["metrics"]["prometheus"]
-
-    assert targets == {f"{name}:8000" for name in SUBGRAPHS} | {"router:9090"}
-    assert router_metrics["listen"].endswith(":9090")
-    assert {job["metrics_path"] for job in config["scrape_configs"]} == {router_metrics["path"]}
-
-
-def test_grafana_provisions_the_compose_prometheus() -> None:
-    provisioning = REPO_ROOT / "deploy" / "grafana" / "provisioning" / "datasources"
-    sources = yaml.safe_load((provisioning / "prometheus.yaml").read_text())["datasources"]
-
-    assert [(s["type"], s["url"], s["isDefault"]) for s in sources] == [
-        ("prometheus", "http://prometheus:9090", True)
-    ]
-    assert services()["grafana"]["profiles"] == services()["prometheus"]["profiles"]
-
-
-def test_grafana_dashboards_are_mounted_and_query_metrics_the_services_define() -> None:
-    provisioning = REPO_ROOT / "deploy" / "grafana" / "provisioning"
-    (provider,) = yaml.safe_load((provisioning / "dashboards" / "minishop.yaml").read_text())[
-        "providers"
-    ]
-    mounts = dict(str(v).split(":")[1::-1] for v in services()["grafana"]["volumes"])
-    source = REPO_ROOT / mounts[provider["options"]["path"]]
-    (datasource,) = yaml.safe_load((provisioning / "datasources" / "prometheus.yaml").read_text())[
-        "datasources"
-    ]
-    defined = set(
-        re.findall(
-            r'(?:Histogram|Counter|Gauge)\(\s*"(minishop_\w+)"',
-            "".join(path.read_text() for path in (REPO_ROOT / "shared").rglob("*.py")),
-        )
-    )
-
-    dashboards = list(source.glob("*.json"))
-    assert dashboards
-    for path in dashboards:
-        for panel in json.loads(path.read_text())["panels"]:
-            for target in panel["targets"]:
-                assert target["datasource"]["uid"] == datasource["uid"], path.name
-                for metric in re.findall(r"minishop_\w+", target["expr"]):
-                    base = re.sub(r"_(bucket|count|sum)$", "", metric)
-                    # Counters are exposed with _total; prometheus_client names them so.
-                    assert base in defined or base.removesuffix("_total") in defined, metric
-
-
-# --- Dockerfile and .dockerignore -------------------------------------------
-
-
-@cache
-def dockerfile_stages() -> list[list[tuple[str, str]]]:
-    """The Dockerfile as stages of (INSTRUCTION, arguments), ARG defaults expanded."""
-    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
-    args: dict[str, str] = {}
-    stages: list[list[tuple[str, str]]] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        instruction, _, rest = line.partition(" ")
-        instruction = instruction.upper()
-        if instruction == "ARG" and "=" in rest:
-            name, _, default = rest.partition("=")
-            args[name.strip()] = default.strip().strip('"')
-        rest = re.sub(r"\$\{(\w+)\}", lambda m: args.get(m[1], m[0]), rest)
-        if instruction == "FROM":
-            stages.append([])
-        if stages:
-            stages[-1].append((instruction, rest))
-    return stages
-
-
-def instructions(stage: list[tuple[str, str]], name: str) -> list[str]:
-    return [rest for instruction, rest in stage if instruction == name]
-
-
-def test_dockerfile_builds_from_a_pinned_python_3_11_slim() -> None:
-    for stage in dockerfile_stages():
-        image = instructions(stage, "FROM")[0].split()[0]
-        assert re.fullmatch(r"python:3\.11\.\d+-slim(-\w+)?", image), image
-
-
-def test_dockerfile_installs_the_pinned_uv_and_syncs_the_lock_without_dev_tools() -> None:
-    build = " ".join(instructions(dockerfile_stages()[0], "RUN"))
-    env = " ".join(instructions(dockerfile_stages()[0], "ENV"))
-    lock = (REPO_ROOT / "uv.lock").read_text()
-
-    assert "pip install uv==0.13.8" in build
-    assert "UV_PROJECT_ENVIRONMENT=/app/.venv" in env
-    syncs = re.findall(r"uv sync ([^&]*)", build)
-    assert syncs and all("--frozen" in s and "--no-dev" in s for s in syncs)
-    for package in re.findall(r"--no-install-package ([\w-]+)", build):
-        assert f'name = "{package}"' in lock, f"{package} is not in uv.lock"
-
-
-def test_dockerfile_final_stage_is_non_root_without_build_tools() -> None:
-    final = dockerfile_stages()[-1]
-    user = instructions(final, "USER")[-1]
-    runs = " ".join(instructions(final, "RUN"))
-
-    assert re.fullmatch(r"[1-9]\d*(:[1-9]\d*)?", user), "a numeric, non-root USER"
-    for tool in ("pip ", "uv ", "apt-get", "gcc", "build-essential"):
-        assert tool not in runs, f"{tool.strip()} in the final stage"
-    assert any("--from=build" in c and "/app" in c for c in instructions(final, "COPY"))
-
-
-def test_dockerfile_serves_the_named_subgraph_on_8000_with_a_liveness_healthcheck() -> None:
-    final = dockerfile_stages()[-1]
-    command = instructions(final, "CMD")[-1]
-
-    assert instructions(final, "EXPOSE") == ["8000"]
-    assert "/health/live" in instructions(final, "HEALTHCHECK")[-1]
-    assert "MINISHOP_SERVICE" in command
-    assert re.search(r"uvicorn --factory \\?\"?subgraphs\.\$\{MINISHOP_SERVICE", command)
-    assert "--host 0.0.0.0 --port 8000" in command
-
-
-def dockerignored(path: str) -> bool:
-    """Docker's rule: the last pattern matching the path or a parent decides."""
-    ignored = False
-    for raw in (REPO_ROOT / ".dockerignore").read_text().splitlines():
-        pattern = raw.strip()
-        if not pattern or pattern.startswith("#"):
-            continue
-        negate = pattern.startswith("!")
-        pattern = pattern.lstrip("!").strip("/")
-        regex = re.escape(pattern).replace(r"\*\*/", "(.*/)?").replace(r"\*\*", ".*")
-        regex = regex.replace(r"\*", "[^/]*").replace(r"\?", "[^/]")
-        regex = regex.replace(r"\[", "[").replace(r"\]", "]")
-        parts = path.split("/")
-        if any(re.fullmatch(regex, "/".join(parts[:i])) for i in range(1, len(parts) + 1)):
-            ignored = not negate
-    return ignored
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        ".git/HEAD",
-        ".venv/bin/python",
-        ".minishop/logs/catalog.log",
-        "router/node_modules/graphql/index.js",
-        ".pytest_cache/v/cache",
-        ".ruff_cache/x",
-        ".mypy_cache/x",
-        "shared/__pycache__/app.cpython-311.pyc",
-        "subgraphs/catalog/.pytest_cache/x",
-        "tests/conftest.py",
-        ".env",
-    ],
-)
-def test_dockerignore_keeps_local_state_out_of_the_build(path: str) -> None:
-    assert dockerignored(path)
-
-
-def test_every_path_the_dockerfile_copies_is_in_the_build_context() -> None:
-    for stage in dockerfile_stages():
-        for instruction in instructions(stage, "COPY"):
-            if "--from=" in instruction:
-                continue
-            for source in instruction.split()[:-1]:
-                assert (REPO_ROOT / source).exists(), source
-                assert not dockerignored(source), f"{source} is excluded by .dockerignore"
-    for path in ("shared/app.py", "subgraphs/catalog/migrations/env.py"):
-        assert not dockerignored(path), path
