@@ -18,6 +18,7 @@ from shared.events.settings import events_settings
 from tests.support.graphql import GraphQLClient
 from tests.support.services import RunningService, mint_token
 
+CONSUME_TIMEOUT_SECONDS = 10.0
 ADMIN_ID = "00000000-0000-4000-8000-0000000000ad"
 BUYER_ID = "00000000-0000-4000-8000-0000000000b1"
 OTHER_ID = "00000000-0000-4000-8000-0000000000b2"
@@ -122,7 +123,7 @@ async def publish(redis_url: str, *envelopes: EventEnvelope) -> str:
     message_id = ""
     try:
         for envelope in envelopes:
-            message_id = await redis.xadd(
+            added = await redis.xadd(
                 events_settings().stream("orders"),
                 {
                     "id": str(envelope.id),
@@ -130,6 +131,7 @@ async def publish(redis_url: str, *envelopes: EventEnvelope) -> str:
                     "envelope": envelope.model_dump_json(),
                 },
             )
+            message_id = added if isinstance(added, str) else added.decode()
     finally:
         await redis.aclose()
     return message_id
@@ -140,11 +142,12 @@ def _stream_id(value: str) -> tuple[int, int]:
     return int(millis), int(sequence)
 
 
-async def wait_consumed(redis_url: str, message_id: str, timeout: float = 10.0) -> None:
-    """Until the shipping group has read up to `message_id` and acknowledged everything."""
+async def wait_consumed(redis_url: str, message_id: str) -> None:
+    """Until the shipping group has read up to `message_id` and acknowledged everything
+    (10 s at most)."""
     redis = Redis.from_url(redis_url, decode_responses=True)
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(CONSUME_TIMEOUT_SECONDS):
             while True:
                 groups = await redis.xinfo_groups(events_settings().stream("orders"))
                 group = next((g for g in groups if g["name"] == "shipping"), None)

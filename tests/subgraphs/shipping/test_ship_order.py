@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -168,3 +169,24 @@ async def test_a_customer_is_forbidden_and_anonymous_unauthenticated(
     assert anonymous.error_codes == ["UNAUTHENTICATED"]
     assert bad_token.error_codes == ["UNAUTHENTICATED"]
     assert await table_counts(shipping) == before
+
+
+async def test_two_admins_giving_one_number_to_two_orders_at_once_get_one_shipped(
+    shipping: RunningService, redis_url: str
+) -> None:
+    first = await paid_order(shipping, redis_url)
+    second = await paid_order(shipping, redis_url)
+    admin = as_admin(shipping)
+
+    results = await asyncio.gather(
+        admin.execute(SHIP_ORDER, ship(first["order_id"], "UPS", "1Z-RACE")),
+        admin.execute(SHIP_ORDER, ship(second["order_id"], "UPS", "1Z-RACE")),
+    )
+
+    codes = sorted(
+        [e["code"] for e in result.ok()["shipOrder"]["userErrors"]] for result in results
+    )
+    assert codes == [[], ["TRACKING_NUMBER_TAKEN"]]
+    statuses = sorted(row["status"] for row in await shipment_rows(shipping))
+    assert statuses == ["PENDING", "SHIPPED"]
+    assert len(await outbox_events(shipping, "ShipmentShipped")) == 1

@@ -121,9 +121,7 @@ async def test_any_other_move_is_invalid_state_and_writes_nothing(
     assert await table_counts(shipping) == before
 
 
-async def _shipment_at(
-    shipping: RunningService, redis_url: str, path: list[str]
-) -> dict[str, str]:
+async def _shipment_at(shipping: RunningService, redis_url: str, path: list[str]) -> dict[str, str]:
     """A shipment brought to the end of `path` (after PENDING) the way it gets there."""
     if not path:
         return await paid_order(shipping, redis_url)
