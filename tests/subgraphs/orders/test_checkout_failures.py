@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from tests.subgraphs.orders.support import ADDRESS, CHECKOUT, NOTHING, Shop, buyer, checkout_input
+from collections.abc import AsyncIterator
+
+import pytest
+
+from shared.devstack.process import free_port
+from tests.subgraphs.orders.support import (
+    ADDRESS,
+    CHECKOUT,
+    NOTHING,
+    Shop,
+    buyer,
+    checkout_input,
+    running_shop,
+)
+from tests.support.databases import DatabaseFactory
 
 
 async def test_empty_cart_is_cart_empty_and_writes_nothing(shop: Shop) -> None:
@@ -100,3 +114,27 @@ async def test_checkout_needs_a_signed_in_user(shop: Shop) -> None:
 
     assert response.error_codes == ["UNAUTHENTICATED"]
     assert await shop.counts() == NOTHING
+
+
+@pytest.fixture
+async def shop_without_shipping(databases: DatabaseFactory, redis_url: str) -> AsyncIterator[Shop]:
+    nowhere = {"MINISHOP_SERVICE_SHIPPING_URL": f"http://127.0.0.1:{free_port()}"}
+    async with running_shop(databases, redis_url, orders_env=nowhere) as running:
+        yield running
+
+
+async def test_an_unreachable_peer_before_the_order_is_service_unavailable_and_writes_nothing(
+    shop_without_shipping: Shop,
+) -> None:
+    shop = shop_without_shipping
+    lamp = await shop.product(stock=2)
+    _, token = buyer()
+    await shop.add_to_cart(token, lamp)
+
+    payload = await shop.checkout(token, idempotencyKey="k")
+
+    assert payload["order"] is None
+    assert [e["code"] for e in payload["userErrors"]] == ["SERVICE_UNAVAILABLE"]
+    assert await shop.counts() == NOTHING
+    assert await shop.stock(lamp) == (2, 0)
+    assert await shop.charges() == []
