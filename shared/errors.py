@@ -30,3 +30,8 @@ class ValidationFailed(DomainError):
 
 def invalid_input(message: str, *field: str) -> DomainError:
     return DomainError("INVALID_INPUT", message, field or None)
+
+
+def not_found(what: str, *field: str) -> DomainError:
+    """NOT_FOUND for an id that names nothing (or nothing the caller may see)."""
+    return DomainError("NOT_FOUND", f"No {what} with this ID.", field or None)

@@ -47,6 +47,14 @@ def parse_uuid(value: object) -> uuid.UUID | None:
         return None
 
 
+def input_id(value: object, *path: str) -> uuid.UUID:
+    """The id of an input, or INVALID_INPUT naming its field."""
+    parsed = parse_uuid(value)
+    if parsed is None:
+        raise invalid_input(f"`{path[-1]}` is not a valid ID.", *path)
+    return parsed
+
+
 class Checks:
     """Collects problems; `done()` raises them together."""
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.sql.elements import UnaryExpression
+
+from shared.validation import parse_uuid
+
+SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
 def _same(value: Any) -> Any:
@@ -47,3 +53,41 @@ def parse_key(columns: Sequence[SortColumn], key: Sequence[Any]) -> list[Any]:
         return [sort.parse(value) for sort, value in zip(columns, key, strict=True)]
     except (TypeError, ArithmeticError) as exc:
         raise ValueError("cursor does not match this listing") from exc
+
+
+def uuid_value(value: Any) -> uuid.UUID:
+    """A cursor's id; ValueError when it is not one."""
+    parsed = parse_uuid(value)
+    if parsed is None:
+        raise ValueError("not an id")
+    return parsed
+
+
+def datetime_value(value: Any) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def newest_first(created_at: ColumnElement[Any], id: ColumnElement[Any]) -> list[SortColumn]:
+    """The keyset of a newest-first listing: creation time, then the id for a total order.
+
+    Serve it with an index on (created_at, id).
+    """
+    return [
+        SortColumn(created_at, descending=True, parse=datetime_value),
+        SortColumn(id, descending=True, parse=uuid_value),
+    ]
+
+
+def newest_first_key(created_at: datetime, id: uuid.UUID) -> list[Any]:
+    """A row's key in a `newest_first` listing, as its cursor stores it."""
+    return [created_at.isoformat(), str(id)]
+
+
+def keyset_page(
+    statement: SelectT, columns: Sequence[SortColumn], after_key: Sequence[Any] | None, limit: int
+) -> SelectT:
+    """`statement` ordered by `columns`, from after `after_key`, `limit` rows;
+    ValueError when `after_key` does not fit `columns`."""
+    if after_key is not None:
+        statement = statement.where(after(columns, parse_key(columns, after_key)))
+    return statement.order_by(*(column.order_by() for column in columns)).limit(limit)

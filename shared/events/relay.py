@@ -39,6 +39,7 @@ from redis.asyncio import Redis
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from shared.db.urls import asyncpg_url
 from shared.events.lifecycle import BackgroundLoop
 from shared.events.metrics import (
     OUTBOX_BACKLOG,
@@ -56,11 +57,6 @@ RELAY_LOCK = "minishop.outbox.relay"
 PRUNE_CHUNK = 5000
 # How often the idle LISTEN connection is checked for a silent network failure.
 LISTENER_CHECK_SECONDS = 30.0
-
-
-def asyncpg_dsn(engine: AsyncEngine) -> str:
-    """The engine's database as a plain asyncpg DSN (for the LISTEN connection)."""
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 class Relay(BackgroundLoop):
@@ -211,7 +207,7 @@ class Relay(BackgroundLoop):
 
     async def _listen(self) -> None:
         """Keep a LISTEN connection up; every NOTIFY wakes the publishing loop."""
-        dsn = asyncpg_dsn(self._engine)
+        dsn = asyncpg_url(self._engine.url)
         while not self.stopping:
             try:
                 connection = await asyncpg.connect(

@@ -5,18 +5,16 @@ from __future__ import annotations
 import uuid
 
 from shared.graphql.errors import bad_user_input
+from shared.validation import parse_uuid
 
 
 def parse_id(value: str, argument: str = "id") -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise bad_user_input(f"`{argument}` is not a valid ID.", argument=argument) from exc
+    parsed = parse_uuid(value)
+    if parsed is None:
+        raise bad_user_input(f"`{argument}` is not a valid ID.", argument=argument)
+    return parsed
 
 
 def try_parse_id(value: str) -> uuid.UUID | None:
     """For entity references and look-ups where a bad id simply finds nothing."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+    return parse_uuid(value)

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.keyset import SortColumn, after, parse_key
+from shared.db.keyset import keyset_page, newest_first, newest_first_key
 from subgraphs.accounts.models import ApiClientRow
 
 # Newest first, like the user list; served by ix_api_clients_created_at_id.
-CLIENT_ORDER = (
-    SortColumn(ApiClientRow.created_at.expression, descending=True, parse=datetime.fromisoformat),
-    SortColumn(
-        ApiClientRow.id.expression, descending=True, parse=lambda value: uuid.UUID(str(value))
-    ),
-)
+CLIENT_ORDER = newest_first(ApiClientRow.created_at.expression, ApiClientRow.id.expression)
 
 
 async def insert_client(session: AsyncSession, client: ApiClientRow) -> ApiClientRow:
@@ -41,15 +35,7 @@ async def list_clients(
     session: AsyncSession, *, limit: int, after_key: Sequence[Any] | None
 ) -> list[ApiClientRow]:
     """A page of clients, newest first; ValueError when `after_key` does not fit."""
-    conditions = []
-    if after_key is not None:
-        conditions.append(after(CLIENT_ORDER, parse_key(CLIENT_ORDER, after_key)))
-    statement = (
-        select(ApiClientRow)
-        .where(*conditions)
-        .order_by(*(column.order_by() for column in CLIENT_ORDER))
-        .limit(limit)
-    )
+    statement = keyset_page(select(ApiClientRow), CLIENT_ORDER, after_key, limit)
     return list(await session.scalars(statement))
 
 
@@ -58,4 +44,4 @@ async def count_clients(session: AsyncSession) -> int:
 
 
 def client_sort_key(row: ApiClientRow) -> list[Any]:
-    return [row.created_at.isoformat(), str(row.id)]
+    return newest_first_key(row.created_at, row.id)

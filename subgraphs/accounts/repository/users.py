@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -12,14 +11,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.auth.principal import Role
-from shared.db.keyset import SortColumn, after, parse_key
+from shared.db.keyset import keyset_page, newest_first, newest_first_key
+from shared.db.like import ESCAPE, containing
 from subgraphs.accounts.models import UserRow
 
-# Newest first; the id makes the order total. Served by ix_users_created_at_id.
-USER_ORDER = (
-    SortColumn(UserRow.created_at.expression, descending=True, parse=datetime.fromisoformat),
-    SortColumn(UserRow.id.expression, descending=True, parse=lambda value: uuid.UUID(str(value))),
-)
+# Served by ix_users_created_at_id.
+USER_ORDER = newest_first(UserRow.created_at.expression, UserRow.id.expression)
 
 
 async def users_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[UserRow]:
@@ -74,18 +71,14 @@ async def insert_user(
     return (await session.scalars(statement)).one_or_none()
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _matching(search: str | None) -> list[ColumnElement[bool]]:
     if not search:
         return []
-    pattern = f"%{_escape_like(search)}%"
+    pattern = containing(search)
     return [
         or_(
-            UserRow.email.ilike(pattern, escape="\\"),
-            UserRow.name.ilike(pattern, escape="\\"),
+            UserRow.email.ilike(pattern, escape=ESCAPE),
+            UserRow.name.ilike(pattern, escape=ESCAPE),
         )
     ]
 
@@ -97,15 +90,7 @@ async def list_users(
 
     Raises ValueError when `after_key` is not a key of this listing.
     """
-    conditions = _matching(search)
-    if after_key is not None:
-        conditions.append(after(USER_ORDER, parse_key(USER_ORDER, after_key)))
-    statement = (
-        select(UserRow)
-        .where(*conditions)
-        .order_by(*(column.order_by() for column in USER_ORDER))
-        .limit(limit)
-    )
+    statement = keyset_page(select(UserRow).where(*_matching(search)), USER_ORDER, after_key, limit)
     return list(await session.scalars(statement))
 
 
@@ -115,4 +100,4 @@ async def count_users(session: AsyncSession, *, search: str | None) -> int:
 
 
 def user_sort_key(row: UserRow) -> list[Any]:
-    return [row.created_at.isoformat(), str(row.id)]
+    return newest_first_key(row.created_at, row.id)

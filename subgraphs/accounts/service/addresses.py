@@ -14,20 +14,13 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.errors import DomainError, invalid_input
+from shared.errors import DomainError, not_found
+from shared.validation import input_id
 from subgraphs.accounts import repository
 from subgraphs.accounts.models import AddressRow
-from subgraphs.accounts.service.errors import not_found
 from subgraphs.accounts.service.validation import AddressData
 
 MAX_ADDRESSES = 20
-
-
-def _parse_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(raw))
-    except ValueError:
-        raise invalid_input("`id` is not a valid ID.", "id") from None
 
 
 def _apply(row: AddressRow, data: AddressData) -> None:
@@ -67,7 +60,7 @@ class AddressService:
             return await repository.insert_address(session, row)
 
     async def update(self, user_id: uuid.UUID, address_id: str, data: AddressData) -> AddressRow:
-        parsed = _parse_id(address_id)
+        parsed = input_id(address_id, "id")
         async with self._sessionmaker.begin() as session:
             await self._lock_owner(session, user_id)
             row = await repository.address_of_user(session, parsed, user_id)
@@ -83,7 +76,7 @@ class AddressService:
 
     async def remove(self, user_id: uuid.UUID, address_id: str) -> AddressRow:
         """Delete the address; returns it as it was."""
-        parsed = _parse_id(address_id)
+        parsed = input_id(address_id, "id")
         async with self._sessionmaker.begin() as session:
             await self._lock_owner(session, user_id)
             row = await repository.address_of_user(session, parsed, user_id)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.auth.principal import Role
-from shared.errors import DomainError, invalid_input
-from shared.validation import lookup_text
+from shared.errors import DomainError, invalid_input, not_found
+from shared.validation import input_id, lookup_text
 from subgraphs.accounts import repository
 from subgraphs.accounts.models import UserRow
-from subgraphs.accounts.service.errors import not_found
 
 
 class UserAdminService:
@@ -43,10 +41,7 @@ class UserAdminService:
     ) -> UserRow:
         """Replace the user's roles. They reach the user's access tokens at the
         next refresh (within the access-token lifetime)."""
-        try:
-            target = uuid.UUID(str(user_id))
-        except ValueError:
-            raise invalid_input("`userId` is not a valid ID.", "userId") from None
+        target = input_id(user_id, "userId")
         wanted: list[str] = [role.value for role in Role if role.value in set(roles)]
         if not wanted:
             raise invalid_input("Give the user at least one role.", "roles")

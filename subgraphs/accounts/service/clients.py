@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db import utcnow
-from shared.errors import invalid_input
-from shared.validation import lookup_text
+from shared.errors import not_found
+from shared.validation import input_id, lookup_text, parse_uuid
 from subgraphs.accounts import repository
 from subgraphs.accounts.models import ApiClientRow
 from subgraphs.accounts.scopes import KNOWN_SCOPES
-from subgraphs.accounts.service.errors import invalid_credentials, not_found
+from subgraphs.accounts.service.errors import invalid_credentials
 from subgraphs.accounts.service.throttle import Throttle
 from subgraphs.accounts.service.validation import Checks
 from subgraphs.accounts.tokens import (
@@ -69,7 +69,7 @@ class ApiClientService:
             # Deduplicated, in the order of the known list.
             scopes=[scope for scope in KNOWN_SCOPES if scope in set(scopes)],
             secret_hash=hash_secret(secret),
-            created_by=uuid.UUID(created_by) if created_by else None,
+            created_by=parse_uuid(created_by) if created_by else None,
         )
         async with self._sessionmaker.begin() as session:
             return await repository.insert_client(session, client), secret
@@ -102,10 +102,7 @@ class ApiClientService:
     async def revoke(self, id: str) -> ApiClientRow:
         """Stop the client from getting new tokens; tokens already issued run
         out within their lifetime. Revoking twice changes nothing."""
-        try:
-            parsed = uuid.UUID(str(id))
-        except ValueError:
-            raise invalid_input("`id` is not a valid ID.", "id") from None
+        parsed = input_id(id, "id")
         async with self._sessionmaker.begin() as session:
             client = await repository.lock_client(session, parsed)
             if client is None:

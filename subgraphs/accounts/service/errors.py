@@ -25,10 +25,6 @@ def email_taken() -> DomainError:
     return DomainError("EMAIL_TAKEN", "An account with this e-mail already exists.", ["email"])
 
 
-def not_found(what: str, *field: str) -> DomainError:
-    return DomainError("NOT_FOUND", f"No {what} with this ID.", field or None)
-
-
 def rate_limited(retry_after_seconds: int) -> DomainError:
     unit = "second" if retry_after_seconds == 1 else "seconds"
     return DomainError(

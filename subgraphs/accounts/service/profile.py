@@ -14,12 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db import utcnow
-from shared.errors import invalid_input
+from shared.errors import invalid_input, not_found
 from shared.events import record_event
 from shared.events.contracts import PasswordChanged, UserUpdated
 from subgraphs.accounts import passwords, repository
 from subgraphs.accounts.models import UserRow
-from subgraphs.accounts.service.errors import email_taken, invalid_credentials, not_found
+from subgraphs.accounts.service.errors import email_taken, invalid_credentials
 from subgraphs.accounts.service.throttle import Throttle
 from subgraphs.accounts.service.validation import MAX_NAME_LENGTH, Checks
 

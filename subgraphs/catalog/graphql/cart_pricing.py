@@ -7,13 +7,12 @@ price. The cart never stores or trusts a price.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import Any
 
 import strawberry
 
-from shared.graphql.ids import try_parse_id
+from shared.graphql.ids import parse_id, try_parse_id
 from shared.graphql.money import Money, money
 from subgraphs.catalog.graphql.loaders import product_by_id_loader
 from subgraphs.catalog.graphql.types import CatalogInfo, Product
@@ -38,7 +37,7 @@ class CartItem:
 
     @strawberry.federation.field(external=True)
     async def product(self, info: CatalogInfo) -> Product:
-        row = await info.context.loader(product_by_id_loader).load(uuid.UUID(self.product_id))
+        row = await info.context.loader(product_by_id_loader).load(parse_id(self.product_id))
         return Product.from_row(row)
 
     @strawberry.federation.field(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.db.keyset import SortColumn, after, parse_key
+from shared.db.keyset import SortColumn, after, newest_first, parse_key, uuid_value
 from subgraphs.catalog.models import ProductRow
 from subgraphs.catalog.search import search_query
 
@@ -64,31 +63,24 @@ def sort_columns(order: ProductOrder, rank: ColumnElement[Any] | None) -> list[S
     """
     product_id = ProductRow.id.expression
     if order is ProductOrder.RELEVANCE and rank is not None:
-        return [SortColumn(rank, True, float), SortColumn(product_id, True, _uuid)]
+        return [SortColumn(rank, True, float), SortColumn(product_id, True, uuid_value)]
     if order is ProductOrder.PRICE_ASC:
         return [
             SortColumn(ProductRow.price.expression, False, _decimal),
-            SortColumn(product_id, False, _uuid),
+            SortColumn(product_id, False, uuid_value),
         ]
     if order is ProductOrder.PRICE_DESC:
         return [
             SortColumn(ProductRow.price.expression, True, _decimal),
-            SortColumn(product_id, True, _uuid),
+            SortColumn(product_id, True, uuid_value),
         ]
     if order is ProductOrder.NAME_ASC:
         return [
             SortColumn(ProductRow.name.expression, False, str),
-            SortColumn(product_id, False, _uuid),
+            SortColumn(product_id, False, uuid_value),
         ]
     # NEWEST, and RELEVANCE without a search (nothing to rank by).
-    return [
-        SortColumn(ProductRow.created_at.expression, True, _datetime),
-        SortColumn(product_id, True, _uuid),
-    ]
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    return uuid.UUID(str(value))
+    return newest_first(ProductRow.created_at.expression, product_id)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -96,10 +88,6 @@ def _decimal(value: Any) -> Decimal:
     if not parsed.is_finite():
         raise ArithmeticError("not a price")
     return parsed
-
-
-def _datetime(value: Any) -> datetime:
-    return datetime.fromisoformat(str(value))
 
 
 def _seek(columns: Sequence[SortColumn], key: Sequence[Any]) -> ColumnElement[bool]:

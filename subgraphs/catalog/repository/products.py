@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db.like import ESCAPE, escape_like
 from subgraphs.catalog.models import ProductRow
 
 
@@ -65,9 +66,9 @@ async def taken_identifiers(
 
 async def slugs_like(session: AsyncSession, base: str) -> set[str]:
     """`base` and `base-<n>` slugs in use, to pick a free derived slug in one query."""
-    pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
+    pattern = escape_like(base) + "-%"
     statement = select(ProductRow.slug).where(
-        or_(ProductRow.slug == base, ProductRow.slug.like(pattern, escape="\\"))
+        or_(ProductRow.slug == base, ProductRow.slug.like(pattern, escape=ESCAPE))
     )
     return set(await session.scalars(statement))
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.errors import DomainError, ValidationFailed, invalid_input
+from shared.errors import DomainError, ValidationFailed, invalid_input, not_found
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import CategoryRow
-from subgraphs.catalog.service.errors import not_found, slug_taken, violated_constraint
+from subgraphs.catalog.service.errors import slug_taken, violated_constraint
 from subgraphs.catalog.service.validation import KEEP, Checks
 from subgraphs.catalog.slugs import slugify
 

@@ -11,10 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from shared.errors import DomainError
 
 
-def not_found(what: str, *field: str) -> DomainError:
-    return DomainError("NOT_FOUND", f"No {what} with this ID.", field or None)
-
-
 def slug_taken(*field: str) -> DomainError:
     return DomainError("SLUG_TAKEN", "This slug is already used.", field or ("slug",))
 

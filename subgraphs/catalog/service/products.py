@@ -11,15 +11,15 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.errors import DomainError, ValidationFailed
+from shared.errors import DomainError, ValidationFailed, not_found
 from shared.events import record_event
 from shared.events.contracts import ProductArchived, ProductPriceChanged
 from shared.settings import platform_settings
+from shared.validation import parse_uuid
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import ProductRow
 from subgraphs.catalog.service import ledger
 from subgraphs.catalog.service.errors import (
-    not_found,
     sku_taken,
     slug_taken,
     violated_constraint,
@@ -48,13 +48,6 @@ class ProductChanges:
     price: Decimal = KEEP
     category_id: str | None = KEEP
     slug: str = KEEP
-
-
-def _as_uuid(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None
 
 
 def _identifier_error(error: IntegrityError) -> DomainError | None:
@@ -118,7 +111,7 @@ class ProductService:
             "description": description,
             "price": price,
             "category_id": category_id,
-            "created_by": _as_uuid(created_by),
+            "created_by": parse_uuid(created_by) if created_by else None,
         }
         try:
             return await self._create_once(values, slug, initial_stock, created_by)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db import utcnow
-from shared.errors import DomainError, invalid_input
+from shared.errors import DomainError, invalid_input, not_found
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import ProductRow, ReservationRow, ReservationStatus
 from subgraphs.catalog.service import ledger
@@ -26,7 +26,6 @@ from subgraphs.catalog.service.errors import (
     ProductsUnavailable,
     ShortLine,
     invalid_state,
-    not_found,
 )
 
 MAX_LINES = 100

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.errors import invalid_input
+from shared.errors import invalid_input, not_found
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import ProductRow
 from subgraphs.catalog.service import ledger
-from subgraphs.catalog.service.errors import not_found
 from subgraphs.catalog.service.validation import MAX_STOCK, Checks
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from shared.db.urls import asyncpg_url
 from tests.subgraphs.catalog.conftest import database_url
 from tests.support.services import RunningService, mint_token
 
@@ -107,7 +108,7 @@ async def create_category(service: RunningService, **input: Any) -> dict[str, An
 
 async def sql(service: RunningService, query: str, *args: Any) -> list[asyncpg.Record]:
     """Read the service's database directly, outside its engine and counters."""
-    url = database_url(service).replace("postgresql+asyncpg://", "postgresql://", 1)
+    url = asyncpg_url(database_url(service))
     connection = await asyncpg.connect(url)
     try:
         return list(await connection.fetch(query, *args))
