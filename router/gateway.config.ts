@@ -22,7 +22,25 @@
  *                                  supergraph's routing URL (e.g. MINISHOP_SUBGRAPH_ACCOUNTS_URL)
  *   MINISHOP_CORS_ORIGINS          comma-separated browser origins allowed, with credentials
  *                                  (default http://localhost:3000,http://127.0.0.1:3000)
- *   MINISHOP_INTROSPECTION         on|off (default on); off also hides GraphiQL and field suggestions
+ *   MINISHOP_ENV                   development (default) or production: production turns
+ *                                  introspection, GraphiQL and field suggestions off, only
+ *                                  registered operations run, and requests are rate-limited
+ *   MINISHOP_INTROSPECTION         on|off (default on, off in production, where on is refused);
+ *                                  off also hides GraphiQL and field suggestions
+ *   MINISHOP_PERSISTED_QUERIES_MANIFEST  the manifest `minishop operations` writes
+ *                                  (default ../schema/persisted-query-manifest.json)
+ *   MINISHOP_TRUSTED_DOCUMENTS     partners: partner tokens run registered operations only;
+ *                                  all: every caller does (the production default: the apps
+ *                                  only send operations of schema/operations/)
+ *   MINISHOP_TRUSTED_PROXIES       comma-separated CIDRs of proxies whose X-Forwarded-For is
+ *                                  believed (default none: the TCP peer is the client)
+ *   MINISHOP_INTERNAL_SECRET       the deployment's shared secret; signs the client address
+ *                                  and operation headers the subgraphs verify (shared/net.py)
+ *   MINISHOP_GATEWAY_RATE_LIMIT    requests per client address, "<count>/<seconds>" or off
+ *                                  (default 600/60 in production, off in development)
+ *   MINISHOP_RATE_LIMITS           off turns every limit off (refused in production)
+ *   MINISHOP_REDIS_URL             where the rate-limit counters live, shared by replicas
+ *   MINISHOP_OPERATIONS_DIR        GraphiQL's example tabs (default ../schema/operations)
  *
  * Endpoints: POST/GET /graphql (GraphiQL on GET with Accept: text/html),
  * /healthcheck, /readiness, /metrics (Prometheus).
@@ -31,6 +49,18 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import {
+  CLIENT_ADDRESS_HEADER,
+  OPERATION_HEADER,
+  clientAddress,
+  gatewayKey,
+  signClientAddress,
+  signOperation,
+  trustedProxies,
+} from './gateway/client-address.ts';
+import { operationTabs } from './gateway/graphiql.ts';
+import { rateLimitSetting, useClientRateLimit, useDirectiveLimit } from './gateway/limits.ts';
+import { loadManifest, trustedDocumentsSetting, useTrustedDocuments } from './gateway/trusted-documents.ts';
 
 const env = process.env;
 
@@ -39,6 +69,7 @@ const env = process.env;
 const MAX_DEPTH = 12;
 const MAX_TOKENS = 2000;
 const MAX_ALIASES = 30;
+const MAX_DIRECTIVES = 20;
 const MAX_REQUEST_BYTES = 256 * 1024;
 const SUBGRAPH_TIMEOUT_MS = 10_000;
 
@@ -128,8 +159,51 @@ function corsOrigins(): Set<string> {
   );
 }
 
-const introspection = flag('MINISHOP_INTROSPECTION', true);
+// The services' development default (shared/settings.py): refused in production.
+const DEV_INTERNAL_SECRET = 'minishop-internal-dev-secret';
+const MIN_INTERNAL_SECRET_LENGTH = 32;
+const PRODUCTION_RATE_LIMIT = { count: 600, windowSeconds: 60 };
+const GRAPHQL_PATH = '/graphql';
+
+function environment(): 'development' | 'production' {
+  const value = env.MINISHOP_ENV?.trim().toLowerCase() || 'development';
+  if (value === 'production') return 'production';
+  if (value === 'development' || value === 'test') return 'development';
+  throw new Error(`MINISHOP_ENV must be development, test or production, got ${JSON.stringify(env.MINISHOP_ENV)}`);
+}
+
+function internalSecret(production: boolean): string {
+  const secret = env.MINISHOP_INTERNAL_SECRET || DEV_INTERNAL_SECRET;
+  if (production && (secret === DEV_INTERNAL_SECRET || secret.length < MIN_INTERNAL_SECRET_LENGTH)) {
+    throw new Error(`set MINISHOP_INTERNAL_SECRET (at least ${MIN_INTERNAL_SECRET_LENGTH} characters) in production`);
+  }
+  return secret;
+}
+
+const production = environment() === 'production';
+const introspection = flag('MINISHOP_INTROSPECTION', !production);
+if (production && introspection) throw new Error('MINISHOP_INTROSPECTION=on is refused in production');
+const rateLimitsOff = env.MINISHOP_RATE_LIMITS?.trim().toLowerCase() === 'off';
+if (production && rateLimitsOff) throw new Error('MINISHOP_RATE_LIMITS=off is refused in production');
+const rateLimit = rateLimitsOff
+  ? null
+  : rateLimitSetting(env.MINISHOP_GATEWAY_RATE_LIMIT, production ? PRODUCTION_RATE_LIMIT : null);
 const allowedOrigins = corsOrigins();
+const proxies = trustedProxies(env.MINISHOP_TRUSTED_PROXIES);
+const headerKey = gatewayKey(internalSecret(production));
+const manifest = loadManifest(env.MINISHOP_PERSISTED_QUERIES_MANIFEST || '../schema/persisted-query-manifest.json');
+const trustedDocuments = trustedDocumentsSetting(env.MINISHOP_TRUSTED_DOCUMENTS, production);
+
+/** What the gateway decided about one client request, for its subgraph calls. */
+interface RequestState {
+  requestId: string;
+  address: string;
+  // The signed header value, made once per request and second.
+  addressHeader?: { issued: number; value: string };
+}
+const requests = new WeakMap<Request, RequestState>();
+// The manifest id each request runs, set by useTrustedDocuments.
+const operations = new WeakMap<Request, string>();
 
 /** Subgraph request headers, edited as a `Headers` whatever shape Hive gave them. */
 function editHeaders(
@@ -141,34 +215,74 @@ function editHeaders(
   return Object.fromEntries(headers.entries());
 }
 
-/** Takes a valid client request id or makes one; sends it to subgraphs and back. */
-function useRequestId(): GatewayPlugin {
-  const ids = new WeakMap<Request, string>();
+function peerAddress(serverContext: unknown): string | undefined {
+  const req = (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req;
+  return req?.socket?.remoteAddress;
+}
+
+/**
+ * Per client request: a valid client request id or a new one (sent to
+ * subgraphs and back), and the client's address (see gateway/client-address.ts).
+ */
+function useRequestState(): GatewayPlugin {
   return {
-    onRequest({ request }) {
+    onRequest({ request, serverContext }) {
       const incoming = request.headers.get(REQUEST_ID_HEADER);
       const valid = incoming !== null && VALID_REQUEST_ID.test(incoming);
-      ids.set(request, valid ? incoming : crypto.randomUUID().replaceAll('-', ''));
-    },
-    onFetch({ context, options, setOptions }) {
-      const request = context && 'request' in context ? (context.request as Request) : undefined;
-      const id = request && ids.get(request);
-      if (!id) return;
-      const headers = editHeaders(options.headers, (h) => h.set(REQUEST_ID_HEADER, id));
-      setOptions({ ...options, headers });
+      requests.set(request, {
+        requestId: valid ? incoming : crypto.randomUUID().replaceAll('-', ''),
+        address: clientAddress(peerAddress(serverContext), request.headers.get('x-forwarded-for'), proxies),
+      });
     },
     onResponse({ request, response }) {
-      const id = ids.get(request);
-      if (id) response.headers.set(REQUEST_ID_HEADER, id);
+      const state = requests.get(request);
+      if (state) response.headers.set(REQUEST_ID_HEADER, state.requestId);
     },
   };
 }
 
-/** Whatever else adds headers upstream, the service credential never leaves from here. */
-function useNoServiceTokenUpstream(): GatewayPlugin {
+function signedAddress(state: RequestState): string {
+  const now = Math.floor(Date.now() / 1000);
+  if (state.addressHeader?.issued !== now) {
+    state.addressHeader = { issued: now, value: signClientAddress(headerKey, state.address, now) };
+  }
+  return state.addressHeader.value;
+}
+
+/** The document of a subgraph call, to sign the operation header for exactly it. */
+function upstreamDocument(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const query = JSON.parse(body)?.query;
+    return typeof query === 'string' ? query : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every subgraph call: the request id, the signed client address and, for a
+ * registered operation, the signed manifest id; never the service credential
+ * nor a client's own copy of these headers, whatever else adds headers.
+ */
+function useUpstreamHeaders(): GatewayPlugin {
   return {
-    onFetch({ options, setOptions }) {
-      const headers = editHeaders(options.headers, (h) => h.delete(SERVICE_TOKEN_HEADER));
+    onFetch({ context, options, setOptions }) {
+      const request = context && 'request' in context ? (context.request as Request) : undefined;
+      const state = request && requests.get(request);
+      const operationId = request && operations.get(request);
+      const headers = editHeaders(options.headers, (h) => {
+        h.delete(SERVICE_TOKEN_HEADER);
+        h.delete(CLIENT_ADDRESS_HEADER);
+        h.delete(OPERATION_HEADER);
+        if (!state) return;
+        h.set(REQUEST_ID_HEADER, state.requestId);
+        h.set(CLIENT_ADDRESS_HEADER, signedAddress(state));
+        const document = operationId && upstreamDocument(options.body);
+        if (operationId && document) {
+          h.set(OPERATION_HEADER, signOperation(headerKey, operationId, document, Math.floor(Date.now() / 1000)));
+        }
+      });
       setOptions({ ...options, headers });
     },
   };
@@ -273,6 +387,7 @@ function useRequestSizeLimit(limit: number): GatewayPlugin {
 
 export const gatewayConfig = defineConfig({
   supergraph: env.MINISHOP_SUPERGRAPH || '../schema/supergraph.graphql',
+  graphqlEndpoint: GRAPHQL_PATH,
   host: '127.0.0.1',
   port: port(env.MINISHOP_GATEWAY_PORT, 4000),
   transportEntries: {
@@ -291,7 +406,7 @@ export const gatewayConfig = defineConfig({
       return headers;
     },
   },
-  requestId: false, // replaced by useRequestId below, which validates the client's id
+  requestId: false, // replaced by useRequestState below, which validates the client's id
 
   // Browsers from the listed origins may call with credentials; any other
   // origin gets no CORS headers at all (never "null", which sandboxed frames send).
@@ -323,7 +438,13 @@ export const gatewayConfig = defineConfig({
     requestHeaders: ['x-graphql-client-name', 'apollo-require-preflight', 'x-apollo-operation-name'],
   },
 
-  graphiql: introspection ? { title: 'MiniShop', defaultQuery: DEFAULT_QUERY } : false,
+  graphiql: introspection
+    ? {
+        title: 'MiniShop',
+        defaultQuery: DEFAULT_QUERY,
+        defaultTabs: operationTabs(env.MINISHOP_OPERATIONS_DIR || '../schema/operations', DEFAULT_QUERY),
+      }
+    : false,
   // Every asset inlined: works offline, unlike Hive Laboratory or the CDN GraphiQL.
   renderGraphiQL,
   landingPage: false,
@@ -332,6 +453,8 @@ export const gatewayConfig = defineConfig({
 
   maxDepth: MAX_DEPTH,
   maxTokens: MAX_TOKENS,
+  // One operation per request: a batch would multiply every limit above.
+  batching: false,
   // Unexpected errors (a subgraph down, a bug here) become this message, and
   // never carry the original error, not even when NODE_ENV=development.
   maskedErrors: { errorMessage: INTERNAL_MESSAGE, isDev: false },
@@ -340,12 +463,25 @@ export const gatewayConfig = defineConfig({
   prometheus: { endpoint: '/metrics', metrics: true },
 
   plugins: () => [
-    useRequestId(),
-    useNoServiceTokenUpstream(),
+    useRequestState(),
+    ...(rateLimit
+      ? [
+          useClientRateLimit({
+            redisUrl: env.MINISHOP_REDIS_URL || 'redis://127.0.0.1:6380/0',
+            limit: rateLimit,
+            graphqlPath: GRAPHQL_PATH,
+            addressOf: (request) => requests.get(request)?.address,
+          }),
+        ]
+      : []),
+    useRequestSizeLimit(MAX_REQUEST_BYTES),
+    useTrustedDocuments({ manifest, mode: trustedDocuments, operations }),
+    useDirectiveLimit(MAX_DIRECTIVES),
+    useUpstreamHeaders(),
     useSubgraphErrorMasking(),
     useNoVariableValuesInErrors(),
     useVaryOnOrigin(),
-    useRequestSizeLimit(MAX_REQUEST_BYTES),
-    maxAliasesPlugin({ n: MAX_ALIASES }),
+    // `__typename` counts too: 100 aliases of it are 100 fields to answer.
+    maxAliasesPlugin({ n: MAX_ALIASES, allowList: [] }),
   ],
 });

@@ -23,6 +23,7 @@ from strawberry.printer import print_schema
 
 from shared.schema_pipeline import REPO_ROOT, compose, ensure_router_node_modules
 from tests.gateway.toy_subgraphs import (
+    TOY_SECRET,
     RunningSubgraph,
     free_port,
     products_schema,
@@ -99,6 +100,8 @@ def gateway_env(port: int, supergraph: Path, settings: Mapping[str, str]) -> dic
     env.update(
         MINISHOP_SUPERGRAPH=str(supergraph),
         MINISHOP_GATEWAY_PORT=str(port),
+        # What the toy subgraphs verify the gateway's signed headers with.
+        MINISHOP_INTERNAL_SECRET=TOY_SECRET,
         NO_COLOR="1",
     )
     env.update(settings)

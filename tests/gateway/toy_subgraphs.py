@@ -23,6 +23,8 @@ from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
+from shared import net
+
 FEDERATION_VERSION: Final = "2.11"
 PRODUCT_NAMES = {"1": "Teapot", "2": "Kettle"}
 REVIEWS = {"1": ["Brews well."], "2": ["Loud.", "Fast."]}
@@ -30,21 +32,36 @@ INTERNAL_HOST = "db-primary.internal.minishop:5432"
 NOT_FOUND_MESSAGE = "No product with that id."
 
 
+# The gateways of these tests sign with it (tests/gateway/conftest.py sets it).
+TOY_SECRET = "toy-deployment-secret-of-at-least-32-characters"
+TOY_KEY = net.gateway_key(TOY_SECRET)
+
+
 @strawberry.federation.type(shareable=True)
 class SeenHeaders:
-    """The headers a subgraph request carried (None when absent)."""
+    """The headers a subgraph request carried (None when absent), and what a
+    MiniShop subgraph would believe of them (shared/net.py)."""
 
     authorization: str | None
     request_id: str | None
     service_token: str | None
+    forwarded_for: str | None
+    # The address and manifest id the gateway signed, verified as subgraphs do.
+    client_address: str | None
+    operation: str | None
 
 
-def _seen(info: Info) -> SeenHeaders:
-    headers = info.context["request"].headers
+async def _seen(info: Info) -> SeenHeaders:
+    request = info.context["request"]
+    headers = request.headers
+    document = (await request.json()).get("query", "")
     return SeenHeaders(
         authorization=headers.get("authorization"),
         request_id=headers.get("x-request-id"),
         service_token=headers.get("x-minishop-service-token"),
+        forwarded_for=headers.get("x-forwarded-for"),
+        client_address=net.verified_client_address(headers.get(net.CLIENT_ADDRESS_HEADER), TOY_KEY),
+        operation=net.verified_operation(headers.get(net.OPERATION_HEADER), document, TOY_KEY),
     )
 
 
@@ -74,8 +91,8 @@ class ProductsQuery:
         return [_product(key) for key in PRODUCT_NAMES]
 
     @strawberry.field
-    def products_headers(self, info: Info) -> SeenHeaders:
-        return _seen(info)
+    async def products_headers(self, info: Info) -> SeenHeaders:
+        return await _seen(info)
 
     @strawberry.field
     def crash(self) -> str | None:
@@ -88,6 +105,18 @@ class ProductsQuery:
         raise GraphQLError(NOT_FOUND_MESSAGE, extensions={"code": "NOT_FOUND"})
 
 
+TOUCHES: list[int] = []
+
+
+@strawberry.type
+class ProductsMutation:
+    @strawberry.mutation
+    def touch(self) -> int:
+        """A mutation with an effect a test can see (how many times it ran)."""
+        TOUCHES.append(1)
+        return len(TOUCHES)
+
+
 @strawberry.federation.type(keys=["id"], name="Product")
 class ReviewedProduct:
     id: strawberry.ID
@@ -97,9 +126,9 @@ class ReviewedProduct:
         return REVIEWS.get(self.id, [])
 
     @strawberry.field
-    def reviews_headers(self, info: Info) -> SeenHeaders:
+    async def reviews_headers(self, info: Info) -> SeenHeaders:
         """Resolved through `_entities`, so it shows what the entity fetch carried."""
-        return _seen(info)
+        return await _seen(info)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> ReviewedProduct:
@@ -130,7 +159,10 @@ class ConflictQuery:
 
 def products_schema() -> strawberry.federation.Schema:
     return strawberry.federation.Schema(
-        query=ProductsQuery, types=[Product], federation_version=FEDERATION_VERSION
+        query=ProductsQuery,
+        mutation=ProductsMutation,
+        types=[Product],
+        federation_version=FEDERATION_VERSION,
     )
 
 
