@@ -17,7 +17,9 @@ from jwt.api_jwk import PyJWK, PyJWKSet
 from shared.auth.keys import SIGNING_ALGORITHM
 from shared.auth.principal import Principal
 
-ALLOWED_ALGORITHMS = [SIGNING_ALGORITHM, "RS256"]
+# Accounts signs with this one algorithm; a token naming another is refused
+# before any key is looked up (no algorithm confusion).
+ALLOWED_ALGORITHMS = [SIGNING_ALGORITHM]
 
 
 class InvalidTokenError(Exception):

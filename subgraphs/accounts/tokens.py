@@ -94,7 +94,8 @@ class TokenIssuer:
             "jti": uuid.uuid4().hex,
         }
         if partner:
-            # The gateway only lets partner tokens run persisted operations.
+            # Subgraphs run a partner's operation only when the gateway signed it as
+            # registered (shared.graphql.policies.PartnerOperationsOnly).
             claims["partner"] = True
         if session_id is not None:
             claims[SESSION_CLAIM] = session_id

@@ -25,12 +25,6 @@ def search_terms(search: str) -> list[str]:
     return words
 
 
-def to_tsquery_text(search: str) -> str | None:
-    """`"Blue runn"` → `"blue & runn:*"`; None when nothing searchable remains."""
-    terms = search_terms(search)
-    return " & ".join(terms) if terms else None
-
-
 def _term_query(term: str) -> ColumnElement[Any]:
     english = func.to_tsquery("english", term)
     as_typed = func.to_tsquery("simple", term)

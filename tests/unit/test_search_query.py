@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from subgraphs.catalog.search import to_tsquery_text
+from subgraphs.catalog.search import search_terms
 from subgraphs.catalog.slugs import slugify
 
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("Blue runn", "blue & runn:*"),
-        ("  espresso   MACHINE ", "espresso & machine:*"),
-        ("it's & | ! (drop)", "it & s & drop:*"),
-        ("MS-HEA-0001", "ms & hea & 0001:*"),
-        ("!!!", None),
-        ("", None),
+        ("Blue runn", ["blue", "runn:*"]),
+        ("  espresso   MACHINE ", ["espresso", "machine:*"]),
+        ("it's & | ! (drop)", ["it", "s", "drop:*"]),
+        ("MS-HEA-0001", ["ms", "hea", "0001:*"]),
+        ("!!!", []),
+        ("", []),
     ],
 )
-def test_tsquery_text(typed: str, expected: str | None) -> None:
-    assert to_tsquery_text(typed) == expected
+def test_search_terms_keep_only_words_and_the_last_is_a_prefix(
+    typed: str, expected: list[str]
+) -> None:
+    assert search_terms(typed) == expected
 
 
 def test_slugify() -> None:

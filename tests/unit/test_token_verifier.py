@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import RSAAlgorithm
 
 from shared.auth.keys import public_jwk
 from shared.auth.verifier import InvalidTokenError, StaticKeySource, TokenVerifier, bearer_token
@@ -79,3 +82,23 @@ def test_bearer_token_parsing() -> None:
     assert bearer_token("bearer  abc ") == "abc"
     assert bearer_token("Basic abc") == ""
     assert bearer_token("Bearer ") == ""
+
+
+async def test_only_our_signing_algorithm_is_accepted_even_with_a_published_rsa_key() -> None:
+    # Given a JWKS that (by mistake) also publishes an RSA key
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    rsa_jwk = {**json.loads(RSAAlgorithm.to_jwk(rsa_key.public_key())), "kid": "rsa-1"}
+    verifier = TokenVerifier(
+        StaticKeySource({"keys": [public_jwk(KEY), rsa_jwk]}), "minishop-accounts", "minishop", 30
+    )
+    now = datetime.now(UTC)
+    claims = {"sub": "u", "iss": "minishop-accounts", "aud": "minishop", "iat": now}
+    token = jwt.encode(
+        {**claims, "exp": now + timedelta(minutes=5)},
+        rsa_key,
+        algorithm="RS256",
+        headers={"kid": "rsa-1"},
+    )
+    # When a token signed with it arrives, then it is refused: accounts signs with EdDSA only
+    with pytest.raises(InvalidTokenError):
+        await verifier.verify(token)
