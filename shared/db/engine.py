@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+from sqlalchemy.pool import Pool
 
+from shared.observability.metrics import DB_POOL_CHECKED_OUT
 from shared.settings import ServiceSettings
+
+
+def service_label(settings: ServiceSettings) -> str:
+    """The service a settings object belongs to, from its env prefix (`CATALOG_` → catalog)."""
+    prefix = str(settings.model_config.get("env_prefix") or "")
+    return prefix.rstrip("_").lower() or "unknown"
+
+
+def count_checked_out(pool: Pool, service: str) -> None:
+    """Keep `minishop_db_pool_checked_out{service}` equal to the connections in use."""
+    gauge = DB_POOL_CHECKED_OUT.labels(service)
+    # `checkin` fires for every checked-out connection that comes back,
+    # invalidated ones included, so the two events balance.
+    event.listen(pool, "checkout", lambda *_: gauge.inc())
+    event.listen(pool, "checkin", lambda *_: gauge.dec())
 
 
 def create_engine(settings: ServiceSettings) -> AsyncEngine:
     if not settings.database_url:
         raise RuntimeError("the service's DATABASE_URL setting is empty")
-    return _create_async_engine(
+    engine = _create_async_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
@@ -23,6 +41,8 @@ def create_engine(settings: ServiceSettings) -> AsyncEngine:
             }
         },
     )
+    count_checked_out(engine.sync_engine.pool, service_label(settings))
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
