@@ -97,3 +97,38 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
     </p>
   );
 }
+
+/** Keyset paging: on with the end cursor, back to the first page (cursors only go forward). */
+export function CursorPager({
+  total,
+  noun,
+  hasNextPage,
+  endCursor,
+  after,
+  onPage,
+}: {
+  total: number;
+  noun: string;
+  hasNextPage: boolean;
+  endCursor: string | null | undefined;
+  after: string | null;
+  onPage: (after: string | null) => void;
+}) {
+  return (
+    <div className="pager">
+      <span className="muted">
+        {total} {noun}
+      </span>
+      {after ? (
+        <button type="button" className="secondary" onClick={() => onPage(null)}>
+          First page
+        </button>
+      ) : null}
+      {hasNextPage && endCursor ? (
+        <button type="button" className="secondary" onClick={() => onPage(endCursor)}>
+          Next page
+        </button>
+      ) : null}
+    </div>
+  );
+}

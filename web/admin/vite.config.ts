@@ -1,0 +1,3 @@
+import { appConfig } from '../shared/scripts/vite.mjs';
+
+export default appConfig();
