@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     PrimaryKeyConstraint,
     String,
+    UniqueConstraint,
     func,
     insert,
     select,
@@ -37,7 +38,7 @@ def outbox_table(metadata: MetaData) -> Table:
         metadata,
         # The relay publishes in `seq` order.
         Column("seq", BigInteger, Identity(), primary_key=True),
-        Column("id", UUID, nullable=False, unique=True),
+        Column("id", UUID, nullable=False),
         Column("type", String(100), nullable=False),
         Column("aggregate_id", String(100), nullable=False),
         Column("envelope", JSONB, nullable=False),
@@ -45,6 +46,9 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("published_at", DateTime(timezone=True)),
         Index("ix_outbox_unpublished", "seq", postgresql_where=text("published_at IS NULL")),
         Index("ix_outbox_published_at", "published_at"),
+        # Named as Postgres named it when migration 0002 created the table (its
+        # metadata had no naming convention), so autogenerate sees no change.
+        UniqueConstraint("id", name="outbox_id_key"),
     )
 
 

@@ -35,6 +35,8 @@ processed_events_table(Base.metadata)
 
 class UserRow(Base):
     __tablename__ = "users"
+    # Serves the admins' newest-first listing (created by migration 0001).
+    __table_args__ = (Index("ix_users_created_at_id", "created_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
     # Stored normalised (trimmed, lower-cased); uniqueness is on this column.
