@@ -32,13 +32,9 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
-import redis.exceptions
-import sqlalchemy.exc
 from pydantic import ValidationError
 from redis.asyncio import Redis
 from sqlalchemy import select
@@ -46,9 +42,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.schema import MetaData
 
-from shared.events.base import Event, EventEnvelope
-from shared.events.consumer import Consumer, Registration
+from shared.events.base import EventEnvelope
+from shared.events.consumer import Consumer
 from shared.events.lifecycle import BackgroundLoop
+from shared.events.messages import Delivery, HandlerFailed, Outcome, Work, is_outage
 from shared.events.metrics import CONSUMED, DEAD_LETTERED, HANDLE_LATENCY, HANDLER_FAILURES
 from shared.events.outbox import processed_events_table
 from shared.events.settings import EventsSettings
@@ -61,65 +58,6 @@ MAX_ERROR_CHARS = 2000
 MAX_TRACEBACK_CHARS = 8000
 # Waits between tries while the database or Redis is unreachable.
 OUTAGE_BACKOFF_MAX_SECONDS = 10.0
-
-
-class Outcome(StrEnum):
-    APPLIED = "applied"
-    DUPLICATE = "duplicate"
-    IGNORED = "ignored"
-    DEAD_LETTERED = "dead_lettered"
-    LEFT_PENDING = "left_pending"
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    stream: str
-    message_id: str
-    # Empty when the entry was trimmed from the stream while pending.
-    fields: dict[str, str]
-    # How many times Redis has delivered it, this delivery included.
-    attempts: int = 1
-
-    @property
-    def type(self) -> str:
-        return self.fields.get("type", "")
-
-    def log_extra(self) -> dict[str, str]:
-        return {
-            "event_id": self.fields.get("id", ""),
-            "event_type": self.type,
-            "stream": self.stream,
-            "message_id": self.message_id,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Work:
-    """A delivery decoded and matched with its handler."""
-
-    delivery: Delivery
-    registration: Registration
-    event: Event
-    envelope: EventEnvelope
-
-
-class HandlerFailed(Exception):
-    """A handler raised inside a batch; the batch transaction was rolled back."""
-
-    def __init__(self, index: int, error: Exception) -> None:
-        super().__init__(f"handler of item {index} failed: {error!r}")
-        self.index = index
-        self.error = error
-
-
-def is_outage(error: BaseException) -> bool:
-    """True for failures to reach Postgres or Redis, as opposed to handler bugs."""
-    unreachable = (OSError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
-    if isinstance(error, unreachable):
-        return True
-    if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(error, sqlalchemy.exc.InterfaceError)
 
 
 class DeliveryHandler:

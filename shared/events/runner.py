@@ -37,9 +37,10 @@ from redis.exceptions import RedisError, ResponseError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.events.consumer import Consumer
-from shared.events.delivery import Delivery, DeliveryHandler
+from shared.events.delivery import DeliveryHandler
 from shared.events.lease import Lease
 from shared.events.lifecycle import BackgroundLoop
+from shared.events.messages import Delivery
 from shared.events.metrics import CONSUMER_LAG_SECONDS, CONSUMER_PENDING, RECLAIMED
 from shared.events.settings import EventsSettings, events_settings
 

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from shared.db.engine import create_sessionmaker
-from shared.events.delivery import Delivery, DeliveryHandler
+from shared.events.delivery import DeliveryHandler
+from shared.events.messages import Delivery
 from shared.events.relay import Relay
 from shared.events.runner import ConsumerRunner
 from shared.events.settings import EventsSettings
