@@ -14,7 +14,6 @@ even be opened. A typed error response becomes `InternalCallError` with its code
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import random
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+import stamina
 from pydantic import BaseModel, ValidationError
 
 from shared.internal.errors import ErrorResponse
@@ -43,12 +43,15 @@ RETRYABLE_STATUSES = frozenset({502, 503, 504})
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
+    """Bounded attempts with exponential backoff and jitter (run by stamina)."""
+
     attempts: int = 3
     base_delay_seconds: float = 0.1
     max_delay_seconds: float = 1.0
 
     def delay(self, retry: int) -> float:
-        """Exponential backoff with jitter, so retrying callers do not move in step."""
+        """The same backoff for a caller's own retry loop (one that must decide
+        per answer, such as a payment's outcome), so retrying callers do not move in step."""
         ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2**retry)
         return ceiling * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not a secret
 
@@ -147,37 +150,51 @@ class InternalClient:
         """One logical call, retried per the policy; returns the parsed response."""
         url = self.base_url(target) + path
         content = body.model_dump_json().encode() if body is not None else None
-        attempt = 0
-        while True:
-            attempt += 1
-            last_try = attempt >= self.retry.attempts
-            try:
-                response = await self._http.request(
-                    method,
-                    url,
-                    content=content,
-                    params=params,
-                    headers={**self._headers(target), "content-type": "application/json"},
-                )
-            except httpx.TransportError as error:
-                # A connection never opened carried nothing: safe to retry anything.
-                retryable = idempotent or isinstance(error, httpx.ConnectError)
-                if last_try or not retryable:
-                    raise ServiceUnavailable(
-                        target, None, "UNAVAILABLE", f"{type(error).__name__} calling {path}"
-                    ) from error
-                logger.warning("internal call to %s %s failed, retrying", target, path)
-            else:
-                if response.status_code in RETRYABLE_STATUSES and idempotent and not last_try:
-                    logger.warning(
-                        "internal call to %s %s got %s, retrying",
-                        target,
-                        path,
-                        response.status_code,
+
+        def retryable(error: Exception) -> bool:
+            # A connection never opened carried nothing: safe to retry anything.
+            again = isinstance(error, _RetryableStatus) or (
+                isinstance(error, httpx.TransportError)
+                and (idempotent or isinstance(error, httpx.ConnectError))
+            )
+            if again:
+                logger.warning("internal call to %s %s failed (%s), retrying", target, path, error)
+            return again
+
+        try:
+            async for attempt in stamina.retry_context(
+                on=retryable,
+                attempts=self.retry.attempts,
+                timeout=None,
+                wait_initial=self.retry.base_delay_seconds,
+                wait_max=self.retry.max_delay_seconds,
+                wait_jitter=self.retry.base_delay_seconds,
+            ):
+                with attempt:
+                    response = await self._http.request(
+                        method,
+                        url,
+                        content=content,
+                        params=params,
+                        headers={**self._headers(target), "content-type": "application/json"},
                     )
-                else:
-                    return _parse(target, response, response_model)
-            await asyncio.sleep(self.retry.delay(attempt - 1))
+                    if response.status_code in RETRYABLE_STATUSES and idempotent:
+                        raise _RetryableStatus(response)
+        except _RetryableStatus as exhausted:
+            response = exhausted.response
+        except httpx.TransportError as error:
+            raise ServiceUnavailable(
+                target, None, "UNAVAILABLE", f"{type(error).__name__} calling {path}"
+            ) from error
+        return _parse(target, response, response_model)
+
+
+class _RetryableStatus(Exception):
+    """A 502/503/504 to an idempotent call: raised so that stamina retries it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
 
 
 class ServiceClient:
