@@ -1,5 +1,9 @@
 """The request id: taken from the gateway's `x-request-id` or made here, then
-carried in a context variable into every log line and back in the response."""
+carried in a context variable into every log line and back in the response.
+
+The middleware is asgi-correlation-id's, set to our header and to our rule for
+ids from outside: they are only trusted if they look like one (no log injection).
+"""
 
 from __future__ import annotations
 
@@ -7,41 +11,33 @@ import re
 import uuid
 from contextvars import ContextVar
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from asgi_correlation_id import CorrelationIdMiddleware
+from asgi_correlation_id.context import correlation_id
+from starlette.types import ASGIApp
 
 HEADER = "x-request-id"
 _VALID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
-request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The middleware's own variable, so ids set by consumers and tests reach the same logs.
+request_id_var: ContextVar[str | None] = correlation_id
 
 
 def current_request_id() -> str | None:
     return request_id_var.get()
 
 
-class RequestIdMiddleware:
+def plausible_request_id(value: str) -> bool:
+    return bool(_VALID.match(value))
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex
+
+
+class RequestIdMiddleware(CorrelationIdMiddleware):
     """Pure ASGI (no BaseHTTPMiddleware) to keep the hot path cheap."""
 
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope["headers"]).get(HEADER.encode(), b"").decode("latin-1")
-        # An id from outside is only trusted if it looks like one (no log injection).
-        request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((HEADER.encode(), request_id.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            request_id_var.reset(token)
+        super().__init__(
+            app, header_name=HEADER, generator=new_request_id, validator=plausible_request_id
+        )
