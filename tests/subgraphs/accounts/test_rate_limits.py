@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 
+from shared.net import CLIENT_ADDRESS_HEADER, request_key, sign_client_address
 from tests.subgraphs.accounts.conftest import PASSWORD, codes, create_user, start_accounts
 from tests.support.databases import DatabaseFactory
 from tests.support.services import RunningService
@@ -38,6 +39,11 @@ CHEAP_WRONG_PASSWORD = "x" * 129
 RETRY = re.compile(r"^Too many attempts\. Try again in (\d+) seconds?\.$")
 
 
+def _from(address: str) -> dict[str, str]:
+    """The client address as the gateway vouches for it (a signed header)."""
+    return {CLIENT_ADDRESS_HEADER: sign_client_address(request_key(), address)}
+
+
 @pytest.fixture
 async def limited(databases: DatabaseFactory, redis_url: str) -> AsyncIterator[RunningService]:
     async for running in start_accounts(databases, redis_url, env=LIMITS):
@@ -55,7 +61,7 @@ async def _login(
     service: RunningService, email: str, password: str, address: str = "10.0.0.1"
 ) -> dict[str, Any]:
     variables = {"input": {"email": email, "password": password}}
-    result = await service.graphql.execute(LOGIN, variables, **{"X-Forwarded-For": address})
+    result = await service.graphql.execute(LOGIN, variables, **_from(address))
     return result.ok()["login"]
 
 
@@ -64,7 +70,7 @@ async def _register(
 ) -> dict[str, Any]:
     # Too short a password: the attempt is counted, then refused before any hashing.
     variables = {"input": {"email": email, "password": "short", "name": "Rae"}}
-    result = await service.graphql.execute(REGISTER, variables, **{"X-Forwarded-For": address})
+    result = await service.graphql.execute(REGISTER, variables, **_from(address))
     return result.ok()["register"]
 
 
@@ -211,7 +217,7 @@ async def client_limited(
 
 async def _issue(service: RunningService, address: str) -> dict[str, Any]:
     variables = {"clientId": "msc_unknown", "clientSecret": "wrong"}
-    result = await service.graphql.execute(ISSUE, variables, **{"X-Forwarded-For": address})
+    result = await service.graphql.execute(ISSUE, variables, **_from(address))
     return result.ok()["issueClientToken"]
 
 
