@@ -48,7 +48,6 @@
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, type ExecutionResult } from 'graphql';
 import {
   CLIENT_ADDRESS_HEADER,
   OPERATION_HEADER,
@@ -58,8 +57,9 @@ import {
   signOperation,
   trustedProxies,
 } from './gateway/client-address.ts';
+import { INTERNAL_MESSAGE, useNoVariableValuesInErrors, useSubgraphErrorMasking } from './gateway/errors.ts';
 import { operationTabs } from './gateway/graphiql.ts';
-import { rateLimitSetting, useClientRateLimit, useDirectiveLimit } from './gateway/limits.ts';
+import { rateLimitSetting, useClientRateLimit, useDirectiveLimit, useRequestSizeLimit } from './gateway/limits.ts';
 import { loadManifest, trustedDocumentsSetting, useTrustedDocuments } from './gateway/trusted-documents.ts';
 
 const env = process.env;
@@ -83,18 +83,6 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const SERVICE_TOKEN_HEADER = 'x-minishop-service-token';
 const FORWARDED_CLIENT_HEADERS = ['authorization'];
 
-// The codes MiniShop's subgraphs give their errors (shared/graphql/errors.py,
-// the API contract). A subgraph error with any other code, or none, was not
-// meant for clients: its message may name a host, a table or a stack frame.
-const PUBLIC_ERROR_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'NOT_FOUND',
-  'RATE_LIMITED',
-  'INTERNAL_SERVER_ERROR',
-]);
-const INTERNAL_MESSAGE = 'Internal server error.';
 
 const DEFAULT_CORS_ORIGINS = 'http://localhost:3000,http://127.0.0.1:3000';
 const SUBGRAPH_URL_ENV = /^MINISHOP_SUBGRAPH_([A-Z0-9_]+)_URL$/;
@@ -288,70 +276,6 @@ function useUpstreamHeaders(): GatewayPlugin {
   };
 }
 
-function isPublicError(error: GraphQLError): boolean {
-  const code = error.extensions?.code;
-  return typeof code === 'string' && PUBLIC_ERROR_CODES.has(code);
-}
-
-/**
- * A second wall behind the subgraphs' own masking: a subgraph error without
- * a public code reaches the client as a generic internal error (the original
- * is logged). Paths are kept so the error still points at its field.
- */
-function useSubgraphErrorMasking(): GatewayPlugin {
-  return {
-    onSubgraphExecute({ subgraphName, log }) {
-      return ({ result, setResult }) => {
-        if (Symbol.asyncIterator in result) return; // no subscriptions in MiniShop
-        const errors = (result as ExecutionResult).errors;
-        if (!errors?.length || errors.every(isPublicError)) return;
-        const masked = errors.map((error) => {
-          if (isPublicError(error)) return error;
-          log.error(
-            { subgraph: subgraphName, error: error.message, path: error.path },
-            'subgraph error masked',
-          );
-          return new GraphQLError(INTERNAL_MESSAGE, {
-            nodes: error.nodes,
-            source: error.source,
-            positions: error.positions,
-            path: error.path,
-            extensions: { code: 'INTERNAL_SERVER_ERROR' },
-          });
-        });
-        setResult({ ...(result as ExecutionResult), errors: masked });
-      };
-    },
-  };
-}
-
-// graphql-js quotes a variable it cannot coerce in full: `Variable "$input" got
-// invalid value { password: "…" }; <reason>`. The reason is enough for the caller.
-const VARIABLE_VALUE = /^(Variable "\$[^"]+" got invalid value) [\s\S]*?; ([\s\S]*)$/;
-
-/** Drop variable values (passwords, tokens) from the messages of coercion errors. */
-function useNoVariableValuesInErrors(): GatewayPlugin {
-  return {
-    onResultProcess({ result, setResult }) {
-      if (!result || Array.isArray(result) || Symbol.asyncIterator in (result as object)) return;
-      const errors = (result as ExecutionResult).errors;
-      if (!errors?.some((error) => VARIABLE_VALUE.test(error.message))) return;
-      const redacted = errors.map((error) =>
-        VARIABLE_VALUE.test(error.message)
-          ? new GraphQLError(error.message.replace(VARIABLE_VALUE, '$1; $2'), {
-              nodes: error.nodes,
-              source: error.source,
-              positions: error.positions,
-              path: error.path,
-              extensions: error.extensions,
-            })
-          : error,
-      );
-      setResult({ ...(result as ExecutionResult), errors: redacted });
-    },
-  };
-}
-
 /** CORS answers differ per Origin (see `cors` below): caches must key on it. */
 function useVaryOnOrigin(): GatewayPlugin {
   return {
@@ -360,27 +284,6 @@ function useVaryOnOrigin(): GatewayPlugin {
       if (!vary?.toLowerCase().split(/\s*,\s*/).includes('origin')) {
         response.headers.set('vary', vary ? `${vary}, Origin` : 'Origin');
       }
-    },
-  };
-}
-
-/** 413 before reading a body larger than the limit (Yoga's own cap is 25 MB). */
-function useRequestSizeLimit(limit: number): GatewayPlugin {
-  return {
-    onRequest({ request, endResponse, fetchAPI }) {
-      if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
-      const length = request.headers.get('content-length');
-      const reject = (status: number, message: string) =>
-        endResponse(
-          fetchAPI.Response.json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }, { status }),
-        );
-      if (length === null) {
-        // A chunked body has no length to check up front; every GraphQL client sends one.
-        if (request.headers.has('transfer-encoding')) reject(411, 'Content-Length required.');
-        return;
-      }
-      if (!/^\d+$/.test(length)) reject(400, 'Content-Length header is invalid.');
-      else if (Number(length) > limit) reject(413, 'Request body too large.');
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Limits of MiniShop's own, where Hive Gateway's built-in ones do not fit:
- * directives counted before validation (one error, however many there are),
- * and a per-client request rate shared by every gateway replica through Redis.
+ * the request size checked before the body is read, directives counted before
+ * validation (one error, however many there are), and a per-client request
+ * rate shared by every gateway replica through Redis.
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
@@ -127,6 +128,27 @@ export function useClientRateLimit(options: {
     },
     onDispose() {
       redis.disconnect();
+    },
+  };
+}
+
+/** 413 before reading a body larger than the limit (Yoga's own cap is 25 MB). */
+export function useRequestSizeLimit(limit: number): GatewayPlugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+      const length = request.headers.get('content-length');
+      const reject = (status: number, message: string) =>
+        endResponse(
+          fetchAPI.Response.json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }, { status }),
+        );
+      if (length === null) {
+        // A chunked body has no length to check up front; every GraphQL client sends one.
+        if (request.headers.has('transfer-encoding')) reject(411, 'Content-Length required.');
+        return;
+      }
+      if (!/^\d+$/.test(length)) reject(400, 'Content-Length header is invalid.');
+      else if (Number(length) > limit) reject(413, 'Request body too large.');
     },
   };
 }
