@@ -14,7 +14,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import MaskErrors
 
 from shared.errors import DomainError, ValidationFailed
 
@@ -87,37 +87,39 @@ def _is_deliberate(error: GraphQLError) -> bool:
     return error.path is None or isinstance(error.original_error, ApiError)
 
 
-class ErrorMasking(SchemaExtension):
-    """Gives every error a code and masks the unexpected ones (logged first)."""
+class ErrorMasking(MaskErrors):
+    """Strawberry's `MaskErrors` for the unexpected errors (logged first, then answered
+    INTERNAL_SERVER_ERROR); the caller's own errors pass through with a code."""
 
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if result is None or not errors:
-            return
-        result.errors = [self._process(error) for error in errors]
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_is_unexpected, error_message=INTERNAL_MESSAGE)
 
-    def _process(self, error: GraphQLError) -> GraphQLError:
-        if error.path is None and error.message.startswith("Variable '$"):
-            error.message = without_variable_values(error.message)
-        if _is_deliberate(error):
-            if not (error.extensions or {}).get("code"):
-                error.extensions = {
-                    **(error.extensions or {}),
-                    "code": ErrorCode.BAD_USER_INPUT.value,
-                }
-            return error
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        # Logged here, where the original is still at hand; the log line
+        # carries the request id (shared.observability.logging).
         logger.error(
             "unexpected error in a resolver",
             exc_info=error.original_error,
             extra={"graphql_path": error.path},
         )
-        return GraphQLError(
-            INTERNAL_MESSAGE,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
-        )
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value}
+        return masked
+
+    def on_operation(self) -> Iterator[None]:
+        yield from super().on_operation()
+        for error in getattr(self.execution_context.result, "errors", None) or ():
+            _label_callers_error(error)
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    return not _is_deliberate(error)
+
+
+def _label_callers_error(error: GraphQLError) -> None:
+    """A deliberate error keeps its code (BAD_USER_INPUT when it has none) and loses
+    any variable value graphql-core quoted in it."""
+    if error.path is None and error.message.startswith("Variable '$"):
+        error.message = without_variable_values(error.message)
+    if not (error.extensions or {}).get("code"):
+        error.extensions = {**(error.extensions or {}), "code": ErrorCode.BAD_USER_INPUT.value}
