@@ -1,0 +1,4 @@
+from shared.db.alembic_env import run
+from subgraphs.notifications.models import Base
+
+run(Base.metadata)
