@@ -51,8 +51,12 @@ export function useQuery<TResult, TVariables>(
     }
     const controller = new AbortController();
     setState((previous) => ({ ...previous, loading: true }));
+    // An answer for variables that have since changed (the effect was cleaned up) is dropped,
+    // even one that arrived before the abort took effect.
     run(document, variablesRef.current, controller.signal).then(
-      (data) => setState({ data, error: null, loading: false }),
+      (data) => {
+        if (!controller.signal.aborted) setState({ data, error: null, loading: false });
+      },
       (error: unknown) => {
         if (controller.signal.aborted) return;
         setState({ data: null, error: error instanceof Error ? error : new Error(String(error)), loading: false });
