@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from shared.graphql.errors import ErrorMasking
 from shared.graphql.extensions import OperationMetrics, RejectInvalidToken
 from shared.graphql.money import DecimalScalar
+from shared.graphql.policies import MaxAliasesRule, PageSizeRule, PartnerOperationsOnly
 
 # Parsing and validation dominate small queries; both caches are keyed by the
 # query text, so a storefront's handful of operations is parsed once.
@@ -52,9 +53,11 @@ def build_schema(
         ErrorMasking,
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
-        lambda: AddValidationRules([DEPTH_RULE]),
+        # The subgraphs' own wall: the key-free container gateway enforces none of these.
+        lambda: AddValidationRules([DEPTH_RULE, MaxAliasesRule, PageSizeRule]),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         RejectInvalidToken,
+        PartnerOperationsOnly,
     ]
     return SubgraphSchema(
         query=query,

@@ -38,6 +38,11 @@ query Payments($id: ID!) {
   }
 }
 """
+SET_QUANTITY = """
+mutation Set($productId: ID!, $quantity: Int!) {
+  updateCartItem(productId: $productId, quantity: $quantity) { userErrors { code } }
+}
+"""
 ADD_ADDRESS = """
 mutation Add($input: AddressInput!) {
   addAddress(input: $input) { address { id } userErrors { code } }
@@ -156,6 +161,7 @@ async def test_checkout_userErrors_write_nothing(gateway: GraphQLClient, admin_t
     empty = await checkout(buyer)
     await add_to_cart(buyer, product["id"], 2)
     short = await checkout(buyer)
+    await buyer.execute(SET_QUANTITY, {"productId": product["id"], "quantity": 1})
     unknown_token = await checkout(buyer, "tok_unknown")
     both = await checkout(buyer, addressId="00000000-0000-0000-0000-000000000000")
     neither = await checkout(buyer, shippingAddress=None)
@@ -170,11 +176,11 @@ async def test_checkout_userErrors_write_nothing(gateway: GraphQLClient, admin_t
     for payload in (unknown_token, both, neither, bad_method, nul):
         assert [e["code"] for e in payload["userErrors"]] == ["INVALID_INPUT"], payload
     assert [e["code"] for e in other_address["userErrors"]] == ["NOT_FOUND"]
-    assert [e["field"] for e in bad_method["userErrors"]] == [["input", "shippingMethod"]]
+    assert [e["field"] for e in bad_method["userErrors"]] == [["shippingMethod"]]
     for payload in (empty, short, both, neither, bad_method, nul, other_address):
         assert payload["order"] is None
     assert await stock_of(gateway, product["id"]) == 1
-    assert await cart_quantity(buyer) == 2
+    assert await cart_quantity(buyer) == 1
 
 
 async def test_checkout_to_a_saved_address(gateway: GraphQLClient, admin_token: str) -> None:
@@ -244,7 +250,14 @@ async def test_thirty_buyers_for_ten_units_make_exactly_ten_paid_orders(
     gateway: GraphQLClient, admin_token: str
 ) -> None:
     product = await create_product(gateway.as_user(admin_token), stock=10)
-    buyers = await asyncio.gather(*(shopper(gateway) for _ in range(30)))
+    # Sign-ups hash passwords (Argon2id): a few at a time, the checkouts all at once.
+    signing_up = asyncio.Semaphore(4)
+
+    async def one_shopper() -> GraphQLClient:
+        async with signing_up:
+            return await shopper(gateway)
+
+    buyers = await asyncio.gather(*(one_shopper() for _ in range(30)))
     await asyncio.gather(*(add_to_cart(buyer, product["id"]) for buyer in buyers))
 
     payloads = await asyncio.gather(*(checkout(buyer) for buyer in buyers))

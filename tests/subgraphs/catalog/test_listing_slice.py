@@ -120,3 +120,18 @@ async def test_partners_need_the_catalog_read_scope(seeded: RunningService) -> N
     assert allowed.ok()["products"]["totalCount"] == 240
     # Storefronts list products without signing in.
     assert (await seeded.graphql.execute(query)).ok()["products"]["totalCount"] == 240
+
+
+async def test_a_partner_document_the_gateway_did_not_sign_is_forbidden(
+    seeded: RunningService,
+) -> None:
+    query = "query { products(first: 1) { totalCount } }"
+    partner = mint_token("partner-client-3", scopes=["catalog:read"], partner=True)
+
+    ad_hoc = await seeded.graphql.as_user(partner).unregistered().execute(query)
+    forged = await seeded.graphql.as_user(partner).unregistered().execute(
+        query, **{"x-minishop-operation": "v1.forged.signature"}
+    )
+
+    assert ad_hoc.error_codes == ["FORBIDDEN"] and ad_hoc.data is None
+    assert forged.error_codes == ["FORBIDDEN"]
