@@ -77,7 +77,7 @@ async def counts_of_users(
         .where(NotificationRow.user_id.in_(user_ids))
         .group_by(NotificationRow.user_id)
     )
-    return {user_id: count for user_id, count in rows.tuples()}
+    return {user_id: count for user_id, count in rows}
 
 
 async def claim_due(session: AsyncSession, now: datetime) -> NotificationRow | None:
