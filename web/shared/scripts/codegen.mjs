@@ -7,7 +7,7 @@ export function codegenConfig(appDir) {
     schema: process.env.MINISHOP_SUPERGRAPH || supergraph,
     documents: documentFiles(appDir),
     ignoreNoDocuments: false,
-    errorsOnly: false,
+    errorsOnly: true,
     silent: false,
     verbose: false,
     generates: {
