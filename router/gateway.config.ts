@@ -148,7 +148,7 @@ function corsOrigins(): Set<string> {
 }
 
 // The services' development default (shared/settings.py): refused in production.
-const DEV_INTERNAL_SECRET = 'minishop-internal-dev-secret';
+const DEV_INTERNAL_SECRET = 'minishop-internal-dev-only-secret-0001';
 const MIN_INTERNAL_SECRET_LENGTH = 32;
 const PRODUCTION_RATE_LIMIT = { count: 600, windowSeconds: 60 };
 const GRAPHQL_PATH = '/graphql';

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ADMIN_EMAIL = "admin@minishop.local"
 DEV_ADMIN_PASSWORD = "minishop-admin-dev"  # noqa: S105 - a documented dev-only default
-DEV_INTERNAL_SECRET = "minishop-internal-dev-secret"  # noqa: S105 - a documented dev-only default
+DEV_INTERNAL_SECRET = "minishop-internal-dev-only-secret-0001"  # noqa: S105 - a documented dev-only default
 MIN_INTERNAL_SECRET_LENGTH = 32
 
 
