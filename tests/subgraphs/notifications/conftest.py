@@ -4,7 +4,8 @@ whose outbox and relay publish the events the service consumes."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
@@ -59,16 +60,29 @@ async def producer(databases: DatabaseFactory, redis_url: str) -> AsyncIterator[
         await databases.drop(url)
 
 
+StartNotifications = Callable[..., AbstractAsyncContextManager[RunningService]]
+
+
 @pytest.fixture
-async def notifications(
+def start_notifications(
     smtp_port: int, notifications_database: str, redis_url: str
-) -> AsyncIterator[RunningService]:
+) -> StartNotifications:
+    """Starts the service with more settings (`NAME=value` keyword arguments)."""
+
+    def start(**env: str) -> AbstractAsyncContextManager[RunningService]:
+        return running_service(
+            NOTIFICATIONS,
+            database_url=notifications_database,
+            redis_url=redis_url,
+            env=notifications_env(f"smtp://127.0.0.1:{smtp_port}", **env),
+        )
+
+    return start
+
+
+@pytest.fixture
+async def notifications(start_notifications: StartNotifications) -> AsyncIterator[RunningService]:
     """The service, sending to `smtp_port`: to the `mailbox` fixture when the
     test asks for it too, else to whatever the test starts there."""
-    async with running_service(
-        NOTIFICATIONS,
-        database_url=notifications_database,
-        redis_url=redis_url,
-        env=notifications_env(f"smtp://127.0.0.1:{smtp_port}"),
-    ) as running:
+    async with start_notifications() as running:
         yield running
