@@ -18,19 +18,16 @@ import pytest
 
 from shared.devstack.config import REPO_ROOT, StackConfig
 from tests.devstack.launch import STOP_LIMIT_SECONDS, LaunchedStack, StackPorts, launch
-from tests.support.accounts import login
+from tests.support.accounts import client_address, login
 from tests.support.graphql import GraphQLClient
 
 MINISHOP = Path(sys.executable).with_name("minishop")
 READY_LIMIT_SECONDS = 120.0
 HERE = Path(__file__).parent
-# Every e2e client reaches accounts from the gateway's one address: per-address
-# limits (tested on the subgraph) would throttle the suite itself. Per-e-mail
-# limits stay as configured and are tested through the gateway.
-E2E_ENV = {
-    "ACCOUNTS_REGISTER_LIMIT_PER_ADDRESS": "10000",
-    "ACCOUNTS_LOGIN_LIMIT_PER_ADDRESS": "10000",
-}
+# The suite runs with the default sign-in limits. Its clients all connect from
+# 127.0.0.1, so the gateway trusts that hop's X-Forwarded-For, and each test (and
+# each sign-up, see tests/support/accounts.py) comes from an address of its own.
+E2E_ENV = {"MINISHOP_TRUSTED_PROXIES": "127.0.0.1/32"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +118,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 async def gateway(stack: Stack) -> AsyncIterator[GraphQLClient]:
     """A GraphQL client of the gateway (anonymous; `as_user(token)` signs in)."""
     async with httpx.AsyncClient(timeout=30) as http:
-        yield GraphQLClient(http, path=stack.gateway_url)
+        yield GraphQLClient(
+            http, path=stack.gateway_url, headers={"X-Forwarded-For": client_address()}
+        )
 
 
 @pytest.fixture

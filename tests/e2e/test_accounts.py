@@ -351,7 +351,10 @@ async def test_partner_api_clients(gateway: GraphQLClient, admin: GraphQLClient)
     claims = _claims(issued["accessToken"])
     assert claims["sub"] == client["clientId"] and claims["partner"] is True
     assert claims["roles"] == [] and claims["scope"] == "catalog:read shipping:read"
-    assert await _data(gateway.as_user(issued["accessToken"]), ME) == {"me": None}
+    # A partner runs registered operations only: an ad-hoc document is refused.
+    ad_hoc = await gateway.as_user(issued["accessToken"]).unregistered().execute(ME)
+    assert ad_hoc.status == 400
+    assert ad_hoc.error_codes == ["PERSISTED_QUERY_NOT_IN_LIST"]
     assert _codes(await issue(client["clientId"], secret + "x")) == ["INVALID_CREDENTIALS"]
 
     listed = (await _data(admin, API_CLIENTS, {"first": 100}))["apiClients"]
