@@ -50,7 +50,12 @@ def _missing() -> str | None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    ours = [item for item in items if HERE in item.path.parents]
+    """The tests that open a browser on the stack are e2e, and skip without Chromium or builds."""
+    ours = [
+        item
+        for item in items
+        if HERE in item.path.parents and "web_stack" in getattr(item, "fixturenames", ())
+    ]
     reason = _missing() if ours else None
     for item in ours:
         item.add_marker(pytest.mark.e2e)
