@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from shared.devstack.config import REPO_ROOT
-from tests.devstack.launch import StackPorts, launch
+from tests.devstack.launch import LaunchedStack, StackPorts, launch
 from tests.e2e.conftest import E2E_ENV, MINISHOP, READY_LIMIT_SECONDS, Stack, describe, stop_stack
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, origin, person
 from tests.web.graph import Gateway, Product, unique_word
@@ -76,20 +76,39 @@ class WebStack:
         return frozenset({self.storefront.origin, self.admin.origin, gateway})
 
 
+# The stack's ports are picked free, but on a shared machine another process
+# may bind one before the stack does; that start is tried again on new ports.
+START_ATTEMPTS = 3
+PORT_TAKEN = "address already in use"
+
+
+def _start_stack(factory: pytest.TempPathFactory, env: dict[str, str]) -> LaunchedStack:
+    attempt = 1
+    while True:
+        launched = launch(
+            [str(MINISHOP), "up", "--throwaway-data"],
+            factory.mktemp("web-stack") / "home",
+            StackPorts.pick(),
+            cwd=REPO_ROOT,
+            extra_env=env,
+        )
+        try:
+            launched.wait_ready(READY_LIMIT_SECONDS)
+            return launched
+        except AssertionError:
+            if attempt == START_ATTEMPTS or PORT_TAKEN not in launched.diagnostics():
+                raise
+            attempt += 1
+
+
 @pytest.fixture(scope="session")
 def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
     with ExitStack() as resources:
         storefront = resources.enter_context(serve_app(WEB / "storefront" / "dist"))
         admin = resources.enter_context(serve_app(WEB / "admin" / "dist"))
-        launched = launch(
-            [str(MINISHOP), "up", "--throwaway-data"],
-            tmp_path_factory.mktemp("web-stack") / "home",
-            StackPorts.pick(),
-            cwd=REPO_ROOT,
-            extra_env={**E2E_ENV, "MINISHOP_CORS_ORIGINS": f"{storefront.origin},{admin.origin}"},
-        )
+        env = {**E2E_ENV, "MINISHOP_CORS_ORIGINS": f"{storefront.origin},{admin.origin}"}
+        launched = _start_stack(tmp_path_factory, env)
         try:
-            launched.wait_ready(READY_LIMIT_SECONDS)
             stack = describe(launched)
             storefront.configure(stack.gateway_url)
             admin.configure(stack.gateway_url)
