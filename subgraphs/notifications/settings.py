@@ -17,7 +17,9 @@ class SmsProviderKind(StrEnum):
 
 
 class NotificationsSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="NOTIFICATIONS_", extra="ignore", populate_by_name=True
+    )
 
     # One setting for every service of a deployment that sends mail, so it
     # carries the platform prefix (the local stack points it at its mailbox).

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from shared.events.contracts import PasswordChanged
+from tests.subgraphs.notifications.conftest import StartNotifications
 from tests.subgraphs.notifications.support import Producer, registered, rows
 from tests.support.services import RunningService, mint_token
 from tests.support.shop import eventually
@@ -193,9 +194,15 @@ async def test_an_admin_reads_anyones_messages(
 
 
 async def test_many_users_pages_and_preferences_cost_the_same_three_statements(
-    notifications: RunningService, producer: Producer
+    start_notifications: StartNotifications, producer: Producer
 ) -> None:
-    users = [await given_user_with_events(notifications, producer, n) for n in (0, 1, 3)]
+    # Its dispatcher idle, so the only statements counted are the query's own.
+    async with start_notifications(NOTIFICATIONS_DISPATCH_INTERVAL_SECONDS="3600") as notifications:
+        users = [await given_user_with_events(notifications, producer, n) for n in (0, 1, 3)]
+        await count_statements_of(notifications, users)
+
+
+async def count_statements_of(notifications: RunningService, users: list[uuid.UUID]) -> None:
     admin = notifications.graphql.as_user(mint_token(str(uuid.uuid4()), roles=["ADMIN"]))
 
     def representations(ids: list[uuid.UUID]) -> dict[str, Any]:
@@ -217,3 +224,18 @@ async def test_many_users_pages_and_preferences_cost_the_same_three_statements(
         (8, 5),
     ]
     assert {u["id"] for u in data["_entities"]} == {str(u) for u in users}
+
+
+@pytest.mark.parametrize("forged_id", ["not-a-uuid", "\x00", "1" * 5000])
+async def test_an_admin_asking_for_a_malformed_user_id_gets_an_empty_list(
+    notifications: RunningService, forged_id: str
+) -> None:
+    admin = notifications.graphql.as_user(mint_token(str(uuid.uuid4()), roles=["ADMIN"]))
+
+    response = await admin.execute(
+        MANY, {"representations": [{"__typename": "User", "id": forged_id}]}
+    )
+
+    (user,) = response.ok()["_entities"]
+    assert user["notifications"] == {"totalCount": 0, "nodes": []}
+    assert user["notificationPreferences"] == {"email": True, "sms": False, "phone": None}

@@ -59,8 +59,12 @@ async def test_every_kind_names_its_order_totals_and_tracking(
         total=Decimal("12.50"),
         failure_code="CARD_DECLINED",
     )
-    shipment = {"shipment_id": uuid.uuid4(), "order_id": order.order_id, "user_id": user.user_id}
-    tracking = {"carrier": "UPS", "tracking_number": "1Z999AA10123456784"}
+    shipment: dict[str, Any] = {
+        "shipment_id": uuid.uuid4(),
+        "order_id": order.order_id,
+        "user_id": user.user_id,
+    }
+    tracking: dict[str, Any] = {"carrier": "UPS", "tracking_number": "1Z999AA10123456784"}
     await producer.publish(user, order, failed)
     # Shipping and payments follow the paid order, as they do in the shop.
     await wait_settled(notifications, 3, where="channel = 'EMAIL'")
