@@ -15,11 +15,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.devstack.config import LOCAL_PORT_SPAN
+from shared.devstack.config import DEFAULT_SUBGRAPH_PORT_BASE
 from shared.devstack.process import free_port, log_tail, port_is_free
 from shared.devstack.stack import READY_PREFIX
+from shared.services import COMPONENTS, SERVICES
 
 STOP_LIMIT_SECONDS = 10.0
+# Where the real stack's subgraphs and stand-ins listen, counted from the port base.
+REGISTRY_OFFSETS = tuple(
+    port - DEFAULT_SUBGRAPH_PORT_BASE
+    for port in [*(s.port for s in SERVICES), *(p for c in COMPONENTS for p in c.ports)]
+)
 
 
 def consecutive_free_ports(count: int, attempts: int = 50) -> int:
@@ -37,17 +43,17 @@ class StackPorts:
     redis: int
     subgraph_base: int
     gateway: int
-    # How many ports from the base the stack's subgraphs and stand-ins take.
-    span: int
+    # The offsets from the base that the stack's subgraphs and stand-ins listen on.
+    offsets: tuple[int, ...]
 
     @classmethod
-    def pick(cls, span: int = LOCAL_PORT_SPAN) -> StackPorts:
+    def pick(cls, offsets: tuple[int, ...] = REGISTRY_OFFSETS) -> StackPorts:
         return cls(
             postgres=free_port(),
             redis=free_port(),
-            subgraph_base=consecutive_free_ports(span),
+            subgraph_base=consecutive_free_ports(max(offsets) + 1),
             gateway=free_port(),
-            span=span,
+            offsets=offsets,
         )
 
     def env(self) -> dict[str, str]:
@@ -60,7 +66,7 @@ class StackPorts:
 
     def all(self, environ: Mapping[str, str] = os.environ) -> list[int]:
         """The ports the stack binds (not the servers' when it uses given ones)."""
-        ports = [self.subgraph_base + i for i in range(self.span)] + [self.gateway]
+        ports = [self.subgraph_base + i for i in self.offsets] + [self.gateway]
         if not environ.get("DATABASE_URL"):
             ports.append(self.postgres)
         if not environ.get("REDIS_URL"):

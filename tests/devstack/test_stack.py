@@ -28,7 +28,7 @@ READY_LIMIT = 90.0
 
 
 def start(home: Path, output_path: Path | None = None, **extra_env: str) -> LaunchedStack:
-    ports = StackPorts.pick()
+    ports = StackPorts.pick(offsets=tuple(range(len(SERVICES))))
     return launch(
         [sys.executable, str(DRIVER)],
         home,
