@@ -11,7 +11,8 @@ from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
 from shared.graphql.errors import UserError, forbidden
-from subgraphs.cart.ids import cart_id_for, format_cart_item_id, parse_cart_item_id
+from shared.graphql.ids import format_cart_item_id, parse_cart_item_id
+from subgraphs.cart.ids import cart_id_for
 from subgraphs.cart.repository import StoredCart
 from subgraphs.cart.service import CartService, CartServices
 

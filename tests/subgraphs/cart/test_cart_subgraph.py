@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import text
 
 from shared.devstack.process import free_port
-from subgraphs.cart.ids import cart_id_for, format_cart_item_id, parse_cart_item_id
+from shared.graphql.ids import format_cart_item_id, parse_cart_item_id
+from subgraphs.cart.ids import cart_id_for
 from tests.subgraphs.cart.conftest import cart_with_catalog_at
 from tests.support.services import RunningService, mint_token
 
