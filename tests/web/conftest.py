@@ -9,6 +9,8 @@ builds, every test here skips with the reason.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -82,12 +84,12 @@ START_ATTEMPTS = 3
 PORT_TAKEN = "address already in use"
 
 
-def _start_stack(factory: pytest.TempPathFactory, env: dict[str, str]) -> LaunchedStack:
+def _start_stack(root: Path, env: dict[str, str]) -> LaunchedStack:
     attempt = 1
     while True:
         launched = launch(
             [str(MINISHOP), "up", "--throwaway-data"],
-            factory.mktemp("web-stack") / "home",
+            root / f"home-{attempt}",
             StackPorts.pick(),
             cwd=REPO_ROOT,
             extra_env=env,
@@ -102,12 +104,17 @@ def _start_stack(factory: pytest.TempPathFactory, env: dict[str, str]) -> Launch
 
 
 @pytest.fixture(scope="session")
-def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
+def web_stack() -> Iterator[WebStack]:
+    # The stack's home lies outside pytest's basetemp, which another pytest run
+    # on the machine may chmod 0700 under the stack's Postgres (it runs as
+    # another user); the same reason as the servers in tests/conftest.py.
+    root = Path(tempfile.mkdtemp(prefix="minishop-web-stack-"))
     with ExitStack() as resources:
+        resources.callback(shutil.rmtree, root, ignore_errors=True)
         storefront = resources.enter_context(serve_app(WEB / "storefront" / "dist"))
         admin = resources.enter_context(serve_app(WEB / "admin" / "dist"))
         env = {**E2E_ENV, "MINISHOP_CORS_ORIGINS": f"{storefront.origin},{admin.origin}"}
-        launched = _start_stack(tmp_path_factory, env)
+        launched = _start_stack(root, env)
         try:
             stack = describe(launched)
             storefront.configure(stack.gateway_url)

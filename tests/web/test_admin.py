@@ -4,34 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
+from tests.web.administrator import admin_sign_in, open_section, reload_until_visible
 from tests.web.browser import person
 from tests.web.conftest import Purchase, WebStack
 from tests.web.graph import unique_word
 from tests.web.shopper import Shopper, sign_in, sign_up
-
-# Shipments follow paid orders, and orders follow shipments, through events.
-EVENT_WAIT_MS = 20_000
-
-
-def admin_sign_in(page: Page, app_url: str, email: str, password: str) -> None:
-    page.goto(app_url)
-    form = page.get_by_role("form", name="Sign in")
-    form.get_by_label("E-mail").fill(email)
-    form.get_by_label("Password").fill(password)
-    form.get_by_role("button", name="Sign in").click()
-
-
-def reload_until_visible(page: Page, selector: str, timeout_ms: int = EVENT_WAIT_MS) -> None:
-    """Reload until `selector` shows up: the page shows state that an event brings."""
-    deadline = page.evaluate("Date.now()") + timeout_ms
-    while page.locator(selector).count() == 0:
-        if page.evaluate("Date.now()") > deadline:
-            raise AssertionError(f"{selector} did not appear within {timeout_ms} ms")
-        page.wait_for_timeout(500)
-        page.reload()
-        page.wait_for_load_state("networkidle")
 
 
 def test_admin_ships_the_order_and_the_shopper_sees_it_shipped_with_the_tracking_number(
@@ -43,7 +22,7 @@ def test_admin_ships_the_order_and_the_shopper_sees_it_shipped_with_the_tracking
     with person(browser, web_stack.allowed_origins) as (context, watch):
         page = watch.open(context)
         admin_sign_in(page, web_stack.admin.url, stack.admin_email, stack.admin_password)
-        page.get_by_role("navigation", name="Sections").get_by_role("link", name="Orders").click()
+        open_section(page, "Orders")
         page.get_by_label("Status").select_option("PAID")
         page.get_by_role("link", name=purchase.order_number).click()
         expect(page.get_by_test_id("admin-order")).to_contain_text(purchase.order_number)
