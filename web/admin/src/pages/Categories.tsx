@@ -77,13 +77,13 @@ function CategoryForm({
             </select>
           )}
         </Field>
-        <div className="field">
+        <div className="field field-action">
           <button type="submit" disabled={creating.busy || updating.busy}>
             {category ? 'Save' : 'Create category'}
           </button>
         </div>
         {onCancel ? (
-          <div className="field">
+          <div className="field field-action">
             <button type="button" className="secondary" onClick={onCancel}>
               Cancel
             </button>

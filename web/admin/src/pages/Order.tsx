@@ -46,7 +46,7 @@ function ShipForm({ orderId, onDone }: { orderId: string; onDone: () => void }) 
         <Field label="Tracking number" name="trackingNumber" errors={errors.for('trackingNumber')}>
           {(props) => <input {...props} required value={trackingNumber} onChange={(e) => setTrackingNumber(e.target.value)} />}
         </Field>
-        <div className="field">
+        <div className="field field-action">
           <button type="submit" disabled={state.busy}>
             Ship order
           </button>
@@ -95,7 +95,7 @@ function StatusForm({ shipment, onDone }: { shipment: ShipmentFieldsFragment; on
         <Field label="Note (optional)" name="description" errors={errors.for('description')}>
           {(props) => <input {...props} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
-        <div className="field">
+        <div className="field field-action">
           <button type="submit" disabled={state.busy}>
             Update shipment
           </button>
@@ -133,7 +133,7 @@ function RefundForm({ payment, onDone }: { payment: PaymentFieldsFragment; onDon
         <Field label="Reason" name="reason" errors={errors.for('reason')}>
           {(props) => <input {...props} required value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>
-        <div className="field">
+        <div className="field field-action">
           <button type="submit" className="danger" disabled={state.busy}>
             Refund
           </button>

@@ -76,7 +76,7 @@ export function ProductPage({ slug }: { slug: string }) {
             />
           )}
         </Field>
-        <div className="field">
+        <div className="field field-action">
           <button type="submit" disabled={adding.busy || !product.inStock}>
             Add to cart
           </button>
