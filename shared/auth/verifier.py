@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import httpx
 import jwt
 from jwt.api_jwk import PyJWK, PyJWKSet
+from prometheus_client import Counter
 
 from shared.auth.keys import SIGNING_ALGORITHM
 from shared.auth.principal import Principal
@@ -20,6 +21,12 @@ from shared.auth.principal import Principal
 # Accounts signs with this one algorithm; a token naming another is refused
 # before any key is looked up (no algorithm confusion).
 ALLOWED_ALGORITHMS = [SIGNING_ALGORITHM]
+
+# One service per process: the outcome is the only label needed to see that
+# unknown kids do not turn into a fetch each (the refetch throttle).
+JWKS_FETCHES = Counter(
+    "minishop_jwks_fetches_total", "JWKS fetches from the accounts service", ["outcome"]
+)
 
 
 class InvalidTokenError(Exception):
@@ -80,9 +87,11 @@ class JwksKeySource:
                 response.raise_for_status()
                 keys = PyJWKSet.from_dict(response.json()).keys
         except (httpx.HTTPError, ValueError, jwt.PyJWKSetError):
+            JWKS_FETCHES.labels(outcome="failed").inc()
             # Keep serving the keys we have; a token with an unknown kid fails.
             self._fetched_at = time.monotonic() - self._cache_seconds + self._min_refetch_seconds
             return
+        JWKS_FETCHES.labels(outcome="ok").inc()
         self._keys = {key.key_id: key for key in keys if key.key_id}
         self._fetched_at = time.monotonic()
 

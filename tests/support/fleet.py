@@ -1,8 +1,9 @@
 """Services as real processes that a test may kill and start again (fault tests).
 
 The same command lines and environments as `minishop up` (shared.devstack.children),
-on free ports, each service on a fresh database of its own; no gateway: tests call
-a subgraph's `/graphql` directly with tokens signed by the run's key.
+on free ports, each service on a fresh database of its own. Tests call a subgraph's
+`/graphql` directly with tokens signed by the run's key, or name "gateway" too for
+the real gateway in front of whichever subgraphs run (`url("gateway")` is its /graphql).
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ from pathlib import Path
 
 import httpx
 
-from shared.devstack.children import Backends, component_child, subgraph_child
+from shared.devstack.children import (
+    GATEWAY_NAME,
+    Backends,
+    component_child,
+    gateway_child,
+    subgraph_child,
+)
 from shared.devstack.config import LOCAL_PORT_SPAN, StackConfig
-from shared.devstack.process import log_tail, spawn, terminate
+from shared.devstack.process import free_port, log_tail, spawn, terminate
 from shared.devstack.supervisor import ChildSpec
 from shared.services import COMPONENTS, SERVICES
 from tests.devstack.launch import consecutive_free_ports
@@ -41,6 +48,8 @@ class Fleet:
     processes: dict[str, Process] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
+        if name == GATEWAY_NAME:
+            return self.config.gateway_url
         for spec in self.config.services:
             if spec.name == name:
                 return self.config.service_url(spec)
@@ -104,6 +113,7 @@ async def running_fleet(
     config = dataclasses.replace(
         StackConfig.from_env({"MINISHOP_HOME": str(home)}),
         subgraph_port_base=base_port,
+        gateway_port=free_port(),
         env_name="test",
         throwaway_data=True,
     )
@@ -134,6 +144,10 @@ async def running_fleet(
         if component.name in names:
             child = component_child(config, component, dict(os.environ))
             specs[component.name] = dataclasses.replace(child, env={**child.env, **base})
+    if GATEWAY_NAME in names:
+        # Started last, as `minishop up` does: it serves whichever subgraphs run.
+        child = gateway_child(config, backends, {**os.environ, **base})
+        specs[GATEWAY_NAME] = child
     fleet = Fleet(config, specs)
     try:
         for name in specs:
