@@ -49,6 +49,7 @@ from shared.events.consumer import Consumer
 from shared.events.runtime import run_events
 from shared.events.settings import events_settings
 from shared.graphql.context import RequestContext
+from shared.observability.instrumentation import instrument_app
 from shared.observability.logging import configure_logging
 from shared.observability.metrics import metrics_endpoint
 from shared.observability.request_id import RequestIdMiddleware
@@ -176,6 +177,7 @@ def create_service_app(definition: ServiceDefinition[Any]) -> FastAPI:
     # `minishop worker` reads the definition from here.
     app.state.definition = definition
     app.add_middleware(RequestIdMiddleware)
+    instrument_app(app, definition.name)
     app.include_router(_graphql_router(definition.schema))
     for router in definition.routers:
         app.include_router(router)

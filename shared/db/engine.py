@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.pool import Pool
 
+from shared.observability.instrumentation import instrument_engine
 from shared.observability.metrics import DB_POOL_CHECKED_OUT
+from shared.observability.statements import count_statements
 from shared.settings import ServiceSettings
 
 
@@ -42,6 +44,8 @@ def create_engine(settings: ServiceSettings) -> AsyncEngine:
         },
     )
     count_checked_out(engine.sync_engine.pool, service_label(settings))
+    count_statements(engine.sync_engine)
+    instrument_engine(engine)
     return engine
 
 

@@ -1,4 +1,5 @@
-"""JSON logs, one object per line, each carrying the service and the request id."""
+"""JSON logs, one object per line, each carrying the service and the request id,
+and `trace_id`/`span_id` when the line is written inside a span."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pythonjsonlogger.json import JsonFormatter
 
 from shared.observability.request_id import current_request_id
+from shared.observability.tracing import current_trace_ids
 
 
 class _ContextFilter(logging.Filter):
@@ -18,6 +20,10 @@ class _ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.service = self.service
         record.request_id = current_request_id()
+        # Only then: a line outside any span has no trace fields at all.
+        ids = current_trace_ids()
+        if ids is not None:
+            record.trace_id, record.span_id = ids
         return True
 
 

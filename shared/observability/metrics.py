@@ -22,6 +22,22 @@ DB_POOL_CHECKED_OUT = Gauge(
     ["service"],
 )
 
+# Buckets by statement count: 1 is a batched read, tens an N+1 somewhere.
+DB_STATEMENTS_PER_REQUEST = Histogram(
+    "minishop_db_statements_per_request",
+    "SQL statements one GraphQL or internal request ran (its tasks included)",
+    ["service", "kind"],
+    buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 100),
+)
+# Bounded: the outcome is one of CHECKOUT_OUTCOMES, never an error message.
+CHECKOUT_OUTCOMES = ("paid", "declined", "out_of_stock", "failed")
+CHECKOUTS = Counter(
+    "minishop_checkouts_total",
+    "Checkouts that ran to an end, by outcome: paid, declined (the card was refused), "
+    "out_of_stock, failed (anything else: payments or a peer unavailable, a bad token)",
+    ["outcome"],
+)
+
 
 async def metrics_endpoint(_: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
