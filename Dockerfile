@@ -68,4 +68,4 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=2)"]
 
 # exec: uvicorn becomes PID 1 and gets SIGTERM directly, for a graceful stop.
-CMD ["sh", "-c", "exec uvicorn --factory \"subgraphs.${MINISHOP_SERVICE:?set MINISHOP_SERVICE to the subgraph to run}.app:create_app\" --host 0.0.0.0 --port 8000 --no-access-log --timeout-graceful-shutdown 10"]
+CMD ["sh", "-c", "exec uvicorn --factory \"subgraphs.${MINISHOP_SERVICE:?set MINISHOP_SERVICE to the subgraph to run}.app:create_app\" --host 0.0.0.0 --port 8000 --no-access-log --no-proxy-headers --timeout-graceful-shutdown 10"]

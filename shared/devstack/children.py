@@ -84,6 +84,9 @@ def subgraph_child(
             "--port",
             str(port),
             "--no-access-log",
+            # Uvicorn would otherwise take X-Forwarded-For from a loopback peer as the
+            # client: the subgraphs believe only the gateway's signed address.
+            "--no-proxy-headers",
             "--timeout-graceful-shutdown",
             str(UVICORN_GRACEFUL_SECONDS),
         ),
