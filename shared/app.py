@@ -49,6 +49,7 @@ from shared.events.consumer import Consumer
 from shared.events.runtime import run_events
 from shared.events.settings import events_settings
 from shared.graphql.context import RequestContext
+from shared.graphql.router import SubgraphRouter
 from shared.observability.instrumentation import instrument_app
 from shared.observability.logging import configure_logging
 from shared.observability.metrics import metrics_endpoint
@@ -233,7 +234,7 @@ async def _context(request: Request) -> RequestContext:
 
 
 def _graphql_router(schema: strawberry.federation.Schema) -> GraphQLRouter[Any, Any]:
-    return GraphQLRouter(
+    return SubgraphRouter(
         schema,
         path="/graphql",
         graphql_ide=None,
