@@ -11,13 +11,14 @@ from shared.graphql.context import RequestContext
 from shared.graphql.loaders import batch_loader, by_key, grouped
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import CategoryRow, ProductRow
+from subgraphs.catalog.repository.reading import reading
 
 
 def product_by_id_loader(context: RequestContext) -> DataLoader:
     """ProductByIdLoader: one query for every product id asked for in a tick."""
 
     async def load(ids: Sequence[uuid.UUID]) -> list[ProductRow | None]:
-        async with context.db() as session:
+        async with reading(context.db) as session:
             rows = await repository.products_by_ids(session, ids)
         return by_key(ids, rows, lambda row: row.id)
 
@@ -28,7 +29,7 @@ def category_by_id_loader(context: RequestContext) -> DataLoader:
     """CategoryByIdLoader: a page of products shares one query for its categories."""
 
     async def load(ids: Sequence[uuid.UUID]) -> list[CategoryRow | None]:
-        async with context.db() as session:
+        async with reading(context.db) as session:
             rows = await repository.categories_by_ids(session, ids)
         return by_key(ids, rows, lambda row: row.id)
 
@@ -39,7 +40,7 @@ def children_by_parent_loader(context: RequestContext) -> DataLoader:
     """CategoriesByParentLoader: children of many categories in one query."""
 
     async def load(parent_ids: Sequence[uuid.UUID]) -> list[list[CategoryRow]]:
-        async with context.db() as session:
+        async with reading(context.db) as session:
             rows = await repository.children_of(session, parent_ids)
         return grouped(parent_ids, rows, lambda row: row.parent_id)  # type: ignore[arg-type,return-value]
 

@@ -59,7 +59,7 @@ async def list_products(
     browsing = services(info).browsing
     query = ProductQuery(
         search=search,
-        category_ids=await browsing.subtree(category_id) if category_id is not None else None,
+        category_subtree=category_id,
         min_price=min_price,
         max_price=max_price,
         in_stock=in_stock,

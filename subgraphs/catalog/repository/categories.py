@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.catalog.models import CategoryRow
@@ -49,11 +49,17 @@ async def children_of(session: AsyncSession, parent_ids: Sequence[uuid.UUID]) ->
     return list(await session.scalars(statement))
 
 
-async def category_with_descendants(session: AsyncSession, root: uuid.UUID) -> list[uuid.UUID]:
-    """The category and every category below it (a recursive CTE, one statement)."""
+def subtree_ids(root: uuid.UUID) -> Select[tuple[uuid.UUID]]:
+    """SELECT of the category and every category below it (a recursive CTE), to be
+    run alone or folded into another statement as a subquery."""
     tree = select(CategoryRow.id).where(CategoryRow.id == root).cte("tree", recursive=True)
     tree = tree.union_all(select(CategoryRow.id).where(CategoryRow.parent_id == tree.c.id))
-    return list(await session.scalars(select(tree.c.id)))
+    return select(tree.c.id)
+
+
+async def category_with_descendants(session: AsyncSession, root: uuid.UUID) -> list[uuid.UUID]:
+    """The category and every category below it (one statement)."""
+    return list(await session.scalars(subtree_ids(root)))
 
 
 async def lock_tree(session: AsyncSession) -> None:

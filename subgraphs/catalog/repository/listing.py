@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db.keyset import SortColumn, after, newest_first, parse_key, uuid_value
 from subgraphs.catalog.models import ProductRow
+from subgraphs.catalog.repository.categories import subtree_ids
 from subgraphs.catalog.search import search_query
 
 
@@ -29,6 +30,8 @@ class ProductOrder(Enum):
 class ProductQuery:
     search: str | None = None
     category_ids: Sequence[uuid.UUID] | None = None
+    # A category and all below it, looked up inside the listing's own statement.
+    category_subtree: uuid.UUID | None = None
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool | None = None
@@ -44,6 +47,8 @@ def _filtered(query: ProductQuery, tsquery: ColumnElement[Any] | None) -> list[C
         conditions.append(ProductRow.search_vector.op("@@")(tsquery))
     if query.category_ids is not None:
         conditions.append(ProductRow.category_id.in_(query.category_ids))
+    if query.category_subtree is not None:
+        conditions.append(ProductRow.category_id.in_(subtree_ids(query.category_subtree)))
     if query.min_price is not None:
         conditions.append(ProductRow.price >= query.min_price)
     if query.max_price is not None:

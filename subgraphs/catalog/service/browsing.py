@@ -1,5 +1,6 @@
 """What the graph reads: product listings, look-ups by slug or SKU, the category
-tree's top, and a product's stock trail. Each opens its own short session."""
+tree's top, and a product's stock trail. Each opens its own short session, and
+runs its one statement without a transaction around it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from shared.validation import lookup_text
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import CategoryRow, ProductRow, StockMovementRow
 from subgraphs.catalog.repository import ProductQuery
+from subgraphs.catalog.repository.reading import reading
 from subgraphs.catalog.service.validation import normalise_sku
 
 
@@ -31,43 +33,38 @@ class BrowsingService:
             wanted, column = lookup_text(str(slug)), "slug"
         if wanted is None:
             return None
-        async with self._db() as session:
+        async with reading(self._db) as session:
             return await repository.product_by(session, **{column: wanted})
 
     async def category_by_slug(self, slug: str) -> CategoryRow | None:
         wanted = lookup_text(slug)
         if wanted is None:
             return None
-        async with self._db() as session:
+        async with reading(self._db) as session:
             return await repository.category_by_slug(session, wanted)
 
     async def root_categories(self) -> list[CategoryRow]:
-        async with self._db() as session:
+        async with reading(self._db) as session:
             return await repository.root_categories(session)
-
-    async def subtree(self, category_id: uuid.UUID) -> list[uuid.UUID]:
-        """The category and every category below it."""
-        async with self._db() as session:
-            return list(await repository.category_with_descendants(session, category_id))
 
     async def products(
         self, query: ProductQuery, limit: int, after_key: Sequence[Any] | None
     ) -> list[tuple[ProductRow, list[Any]]]:
         """A page of the listing with each row's sort key; ValueError when
         `after_key` is not a key of this listing."""
-        async with self._db() as session:
+        async with reading(self._db) as session:
             return await repository.list_products(session, query, limit, after_key)
 
     async def count_products(self, query: ProductQuery) -> int:
-        async with self._db() as session:
+        async with reading(self._db) as session:
             return await repository.count_products(session, query)
 
     async def movements(
         self, product_id: uuid.UUID, limit: int, before_id: int | None
     ) -> list[StockMovementRow]:
-        async with self._db() as session:
+        async with reading(self._db) as session:
             return await repository.movements_of(session, product_id, limit, before_id)
 
     async def count_movements(self, product_id: uuid.UUID) -> int:
-        async with self._db() as session:
+        async with reading(self._db) as session:
             return await repository.count_movements(session, product_id)

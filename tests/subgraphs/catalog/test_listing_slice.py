@@ -129,9 +129,30 @@ async def test_a_partner_document_the_gateway_did_not_sign_is_forbidden(
     partner = mint_token("partner-client-3", scopes=["catalog:read"], partner=True)
 
     ad_hoc = await seeded.graphql.as_user(partner).unregistered().execute(query)
-    forged = await seeded.graphql.as_user(partner).unregistered().execute(
-        query, **{"x-minishop-operation": "v1.forged.signature"}
+    forged = (
+        await seeded.graphql.as_user(partner)
+        .unregistered()
+        .execute(query, **{"x-minishop-operation": "v1.forged.signature"})
     )
 
     assert ad_hoc.error_codes == ["FORBIDDEN"] and ad_hoc.data is None
     assert forged.error_codes == ["FORBIDDEN"]
+
+
+async def test_a_page_of_a_category_and_its_subcategories_is_one_statement(
+    seeded: RunningService,
+) -> None:
+    roots = (await seeded.graphql.execute("query { categories { id children { id } } }")).ok()
+    root = roots["categories"][0]
+    with seeded.sql.counting() as sql:
+        page = (
+            await seeded.graphql.execute(PAGE, {"first": 100, "filter": {"categoryId": root["id"]}})
+        ).ok()["products"]
+    # The subtree is looked up inside the page's statement; totalCount is the second.
+    assert len(sql) == 2, sql.statements
+    leaves = {child["id"] for child in root["children"]}
+    assert page["totalCount"] == len(page["edges"]) > 0
+    category_of = """query($id: ID!) { product(id: $id) { category { id } } }"""
+    for edge in page["edges"][:5]:
+        found = (await seeded.graphql.execute(category_of, {"id": edge["node"]["id"]})).ok()
+        assert found["product"]["category"]["id"] in leaves

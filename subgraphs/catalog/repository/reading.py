@@ -1,0 +1,23 @@
+"""Sessions for reads of one statement: no transaction around them.
+
+A plain session wraps its first statement in BEGIN … ROLLBACK: two round trips
+more than the statement itself. A read of one statement is atomic on its own,
+so the graph's reads run in autocommit; writes keep their transactions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+@asynccontextmanager
+async def reading(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session whose statements each run on their own (no BEGIN/ROLLBACK)."""
+    async with sessionmaker() as session:
+        await session.connection(execution_options=AUTOCOMMIT)
+        yield session
