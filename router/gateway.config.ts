@@ -61,6 +61,7 @@ import { INTERNAL_MESSAGE, useNoVariableValuesInErrors, useSubgraphErrorMasking 
 import { operationTabs } from './gateway/graphiql.ts';
 import { rateLimitSetting, useClientRateLimit, useDirectiveLimit, useRequestSizeLimit } from './gateway/limits.ts';
 import { loadManifest, trustedDocumentsSetting, useTrustedDocuments } from './gateway/trusted-documents.ts';
+import { openTelemetryConfig } from './gateway/tracing.ts';
 
 const env = process.env;
 
@@ -364,6 +365,8 @@ export const gatewayConfig = defineConfig({
   healthCheckEndpoint: '/healthcheck',
   readinessCheckEndpoint: '/readiness',
   prometheus: { endpoint: '/metrics', metrics: true },
+  // Traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (gateway/tracing.ts).
+  openTelemetry: openTelemetryConfig(),
 
   plugins: () => [
     useRequestState(),
