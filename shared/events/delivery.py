@@ -35,6 +35,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 from redis.asyncio import Redis
 from sqlalchemy import select
@@ -50,6 +51,7 @@ from shared.events.metrics import CONSUMED, DEAD_LETTERED, HANDLE_LATENCY, HANDL
 from shared.events.outbox import processed_events_table
 from shared.events.settings import EventsSettings
 from shared.observability.request_id import request_id_var
+from shared.observability.tracing import set_request_id, tracer, tracing_enabled
 
 logger = logging.getLogger("minishop.events.consumer")
 
@@ -290,9 +292,28 @@ class DeliveryHandler:
 
     async def _call_handler(self, session: AsyncSession | None, item: Work) -> bool | None:
         # The handler's log lines carry the request that caused the event.
-        token = request_id_var.set(item.envelope.trace.get("request_id"))
+        request_id = item.envelope.trace.get("request_id")
+        token = request_id_var.set(request_id)
         try:
-            return await item.registration.handler(item.event, item.envelope, session)
+            if not tracing_enabled():
+                return await item.registration.handler(item.event, item.envelope, session)
+            # A child of the producer's span: the handler's work (its SQL, its
+            # calls) is part of the trace of the request that caused the event.
+            with tracer().start_as_current_span(
+                f"{item.delivery.type} process",
+                context=item.producer_context(),
+                kind=SpanKind.CONSUMER,
+                attributes={
+                    "messaging.system": "redis",
+                    "messaging.operation.type": "process",
+                    "messaging.destination.name": item.delivery.stream,
+                    "messaging.consumer.group.name": self.group,
+                    "messaging.message.id": str(item.envelope.id),
+                    "messaging.message.delivery_count": item.delivery.attempts,
+                },
+            ) as span:
+                set_request_id(span, request_id)
+                return await item.registration.handler(item.event, item.envelope, session)
         finally:
             request_id_var.reset(token)
 

@@ -8,9 +8,11 @@ from enum import StrEnum
 
 import redis.exceptions
 import sqlalchemy.exc
+from opentelemetry.context import Context
 
 from shared.events.base import Event, EventEnvelope
 from shared.events.consumer import Registration
+from shared.observability.tracing import extract_context
 
 
 class Outcome(StrEnum):
@@ -51,6 +53,10 @@ class Work:
     registration: Registration
     event: Event
     envelope: EventEnvelope
+
+    def producer_context(self) -> Context:
+        """The trace context the producer recorded with the event (empty if none)."""
+        return extract_context(self.envelope.trace)
 
 
 class HandlerFailed(Exception):

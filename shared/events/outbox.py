@@ -26,6 +26,7 @@ from sqlalchemy.schema import MetaData, Table
 
 from shared.events.base import Event, EventEnvelope
 from shared.observability.request_id import current_request_id
+from shared.observability.tracing import inject_context
 
 # NOTIFY on this channel wakes the relay as soon as the transaction commits.
 OUTBOX_CHANNEL = "minishop_outbox"
@@ -87,6 +88,8 @@ async def record_event(
     trace: dict[str, str] = {}
     if request_id := current_request_id():
         trace["request_id"] = request_id
+    # `traceparent` (and `tracestate`): the consumer's span joins this trace.
+    inject_context(trace)
     envelope = EventEnvelope(
         type=event.type,
         source=source,

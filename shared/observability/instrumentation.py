@@ -23,6 +23,7 @@ from shared.observability.tracing import (
     REQUEST_ID_ATTRIBUTE,
     setup_tracing,
     tracer,
+    tracer_provider,
     tracing_enabled,
 )
 
@@ -47,6 +48,7 @@ def instrument_app(app: Any, service: str) -> None:
         server_request_hook=_record_request_id,
         # The receive/send spans would double the span count of every request.
         exclude_spans=["receive", "send"],
+        tracer_provider=tracer_provider(),
     )
 
 
@@ -113,4 +115,4 @@ def instrument_redis(client: Redis) -> None:
         return
     from opentelemetry.instrumentation.redis import RedisInstrumentor
 
-    RedisInstrumentor.instrument_client(client)
+    RedisInstrumentor.instrument_client(client, tracer_provider=tracer_provider())

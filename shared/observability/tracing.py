@@ -112,51 +112,68 @@ def setup_tracing(
     """Install the tracer provider for `service`; False (and nothing done) without
     an endpoint. Once per process: later calls keep the first service's provider.
 
-    `exporter` replaces the OTLP one (tests use the SDK's in-memory exporter).
+    `exporter` replaces the OTLP one and keeps the provider out of the global
+    API, so that `shutdown_tracing` can take it away again (tests).
     """
     if _state.provider is not None:
         return True
     settings = settings or TracingSettings()
     if not settings.enabled and exporter is None:
         return False
-    # Imported here: the exporter pulls in requests and protobuf, which a
-    # process without tracing never needs.
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
     name = settings.service_name or service
     provider = TracerProvider(
         resource=Resource.create({"service.name": name, "service.namespace": "minishop"}),
         sampler=settings.sampler(),
     )
-    provider.add_span_processor(
-        BatchSpanProcessor(exporter or OTLPSpanExporter(endpoint=settings.traces_url))
-    )
-    trace.set_tracer_provider(provider)
-    _instrument_outgoing_http()
+    if exporter is None:
+        # Imported here: the exporter pulls in requests and protobuf, which a
+        # process without tracing never needs.
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=settings.traces_url)
+        trace.set_tracer_provider(provider)
+        # Spans still queued are sent when the process ends normally.
+        atexit.register(provider.shutdown)
+        logger.info(
+            "tracing to %s (sampler %s, ratio %s)",
+            settings.traces_url,
+            settings.traces_sampler,
+            settings.traces_sampler_arg,
+        )
+    provider.add_span_processor(BatchSpanProcessor(exporter))
     _state.provider, _state.service = provider, name
-    # Spans still queued are sent when the process ends normally.
-    atexit.register(provider.shutdown)
-    logger.info(
-        "tracing to %s (sampler %s, ratio %s)",
-        settings.traces_url if exporter is None else type(exporter).__name__,
-        settings.traces_sampler,
-        settings.traces_sampler_arg,
-    )
+    _instrument_outgoing_http(provider)
     return True
 
 
-def _instrument_outgoing_http() -> None:
+def shutdown_tracing() -> None:
+    """Flush and remove the provider `setup_tracing(exporter=...)` installed."""
+    provider = _state.provider
+    if provider is None:
+        return
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+    HTTPXClientInstrumentor().uninstrument()
+    _state.provider = _state.service = None
+    provider.shutdown()
+
+
+def _instrument_outgoing_http(provider: TracerProvider) -> None:
     """Every httpx call (internal calls, the card processor, JWKS) gets a client
     span and carries `traceparent` to the next service."""
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
     instrumentor = HTTPXClientInstrumentor()
     if not instrumentor.is_instrumented_by_opentelemetry:
-        instrumentor.instrument()
+        instrumentor.instrument(tracer_provider=provider)
+
+
+def tracer_provider() -> TracerProvider | None:
+    return _state.provider
 
 
 def tracer() -> trace.Tracer:
-    return trace.get_tracer(TRACER_NAME)
+    return trace.get_tracer(TRACER_NAME, tracer_provider=_state.provider)
 
 
 def inject_context(carrier: dict[str, str]) -> None:

@@ -43,6 +43,7 @@ from subgraphs.orders.clients.errors import (
 )
 from subgraphs.orders.models import CheckoutRow, CheckoutStep, OrderItemRow, OrderRow, OrderStatus
 from subgraphs.orders.service import errors
+from subgraphs.orders.service.checkout_outcomes import count_checkout, error_outcome, result_outcome
 from subgraphs.orders.service.payment import Charger, CheckoutResult, outcome_error
 from subgraphs.orders.service.transitions import record_created
 from subgraphs.orders.service.validation import CheckoutRequest, ShippingAddress
@@ -132,7 +133,7 @@ class CheckoutService:
                     order_id=order_id,
                 )
             if claimed:
-                return await self._place(user_id, order_id, request, lines)
+                return await self._counted_place(user_id, order_id, request, lines)
             existing = await self._replay(user_id, key, fingerprint(lines, request))
             if existing is not None:
                 return existing
@@ -177,6 +178,22 @@ class CheckoutService:
             return None
         found = await repository.orders_by_ids(session, [claim.order_id])
         return found[0] if found else None
+
+    async def _counted_place(
+        self,
+        user_id: uuid.UUID,
+        order_id: uuid.UUID,
+        request: CheckoutRequest,
+        lines: list[CartLine],
+    ) -> CheckoutResult:
+        """`_place`, counted by outcome (a replayed key is not counted again)."""
+        try:
+            result = await self._place(user_id, order_id, request, lines)
+        except Exception as error:
+            count_checkout(error_outcome(error))
+            raise
+        count_checkout(result_outcome(result))
+        return result
 
     async def _place(
         self,
