@@ -8,14 +8,31 @@ BIN := $(VENV)/bin
 # Stamp: the venv matches pyproject.toml and uv.lock as of its date.
 SYNCED := $(VENV)/.synced
 NODE_MODULES := router/node_modules/.package-lock.json
+WEB_MODULES := web/node_modules/.package-lock.json
+# The apps' builds; rebuilt when their sources, the operations or the schema change.
+WEB_BUILDS := web/storefront/dist/index.html web/admin/dist/index.html
+WEB_SOURCES := $(shell find web/shared web/storefront web/admin -path '*/node_modules' -prune \
+	-o -path '*/dist' -prune -o -path '*/src/gql' -prune -o -type f -print 2>/dev/null) \
+	$(wildcard schema/operations/*/*.graphql) schema/supergraph.graphql \
+	schema/persisted-query-manifest.json
 
-.PHONY: up test lint deps node-deps
+.PHONY: up test lint deps node-deps web
 
-up: deps
+up: deps web
 	$(BIN)/minishop up
 
-test: lint deps
+test: lint deps web
 	$(BIN)/pytest
+
+# The storefront and admin apps (generated types checked against the schema).
+web: $(WEB_BUILDS)
+
+$(WEB_MODULES): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund
+	mkdir -p $(dir $@) && touch $@
+
+$(WEB_BUILDS) &: $(WEB_MODULES) $(WEB_SOURCES)
+	npm run build --prefix web
 
 lint: $(SYNCED)
 	$(BIN)/ruff check .

@@ -78,3 +78,19 @@ PAYMENT_PROCESSOR = ComponentSpec(
 )
 MAILBOX = ComponentSpec("mailbox", 4026, module="shared.devstack.mailbox", smtp_port=4025)
 COMPONENTS: tuple[ComponentSpec, ...] = (PAYMENT_PROCESSOR, MAILBOX)
+
+
+@dataclass(frozen=True, slots=True)
+class WebAppSpec:
+    """A front-end app the local stack serves: its Vite build and port."""
+
+    name: str
+    http_port: int
+
+    @property
+    def build_dir(self) -> str:
+        """Where `npm run build --prefix web` writes it, from the repository root."""
+        return f"web/{self.name}/dist"
+
+
+WEB_APPS: tuple[WebAppSpec, ...] = (WebAppSpec("storefront", 4030), WebAppSpec("admin", 4031))

@@ -15,7 +15,7 @@ from pathlib import Path
 from shared.devstack.config import LOCALHOST, StackConfig
 from shared.devstack.postgres import database_url
 from shared.devstack.supervisor import ChildSpec
-from shared.services import MAILBOX, PAYMENT_PROCESSOR, ComponentSpec, ServiceSpec
+from shared.services import MAILBOX, PAYMENT_PROCESSOR, ComponentSpec, ServiceSpec, WebAppSpec
 
 GATEWAY_NAME = "gateway"
 # Uvicorn's own limit for open connections at shutdown; below the supervisor's
@@ -128,12 +128,38 @@ def component_child(config: StackConfig, spec: ComponentSpec, base: Mapping[str,
     )
 
 
+def web_app_child(config: StackConfig, app: WebAppSpec, base: Mapping[str, str]) -> ChildSpec:
+    """A built front-end app, told where the gateway is (its /config.json)."""
+    port = config.local_port(app.http_port)
+    return ChildSpec(
+        name=app.name,
+        argv=(
+            *(sys.executable, "-m", "shared.devstack.webapp", "--host", LOCALHOST),
+            *("--http-port", str(port), "--dir", str(config.repo_root / app.build_dir)),
+            *("--gateway-url", config.gateway_url),
+        ),
+        env={**base, "PYTHONUNBUFFERED": "1"},
+        cwd=config.repo_root,
+        ready_url=f"http://{LOCALHOST}:{port}/health/ready",
+    )
+
+
+def cors_origins(config: StackConfig, base: Mapping[str, str]) -> str:
+    """The configured origins plus the stack's own web apps (both spellings of loopback)."""
+    origins = [o.strip() for o in base.get("MINISHOP_CORS_ORIGINS", "").split(",") if o.strip()]
+    for app in config.web_apps:
+        port = config.local_port(app.http_port)
+        origins += [f"http://{LOCALHOST}:{port}", f"http://localhost:{port}"]
+    return ",".join(dict.fromkeys(origins))
+
+
 def gateway_env(config: StackConfig, backends: Backends, base: Mapping[str, str]) -> dict[str, str]:
     env = {
         **{name: value for name, value in base.items() if name not in GATEWAY_UNSAFE_ENV},
         **shared_env(config, backends.redis_url),
         "MINISHOP_GATEWAY_PORT": str(config.gateway_port),
         "MINISHOP_SUPERGRAPH": str(config.supergraph_path),
+        "MINISHOP_CORS_ORIGINS": cors_origins(config, base),
     }
     for spec in config.services:
         env[f"MINISHOP_SUBGRAPH_{spec.name.upper()}_URL"] = f"{config.service_url(spec)}/graphql"

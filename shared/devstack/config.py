@@ -11,7 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.services import COMPONENTS, GATEWAY_PORT, SERVICES, ComponentSpec, ServiceSpec
+from shared.services import (
+    COMPONENTS,
+    GATEWAY_PORT,
+    SERVICES,
+    WEB_APPS,
+    ComponentSpec,
+    ServiceSpec,
+    WebAppSpec,
+)
 from shared.settings import DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +31,11 @@ DEFAULT_READY_TIMEOUT = 120.0
 # Subgraphs and components take ports at fixed offsets from the base: this many.
 LOCAL_PORT_SPAN = 1 + max(
     port - DEFAULT_SUBGRAPH_PORT_BASE
-    for port in [*(s.port for s in SERVICES), *(p for c in COMPONENTS for p in c.ports)]
+    for port in [
+        *(s.port for s in SERVICES),
+        *(p for c in COMPONENTS for p in c.ports),
+        *(w.http_port for w in WEB_APPS),
+    ]
 )
 LOCALHOST = "127.0.0.1"
 
@@ -79,6 +91,7 @@ class StackConfig:
     ready_timeout: float = DEFAULT_READY_TIMEOUT
     services: tuple[ServiceSpec, ...] = SERVICES
     components: tuple[ComponentSpec, ...] = COMPONENTS
+    web_apps: tuple[WebAppSpec, ...] = WEB_APPS
 
     @classmethod
     def from_env(
@@ -150,7 +163,7 @@ class StackConfig:
         """A component's port: its registry port moved with the subgraph port base."""
         return self.subgraph_port_base + default - DEFAULT_SUBGRAPH_PORT_BASE
 
-    def component_url(self, spec: ComponentSpec) -> str:
+    def component_url(self, spec: ComponentSpec | WebAppSpec) -> str:
         return f"http://{LOCALHOST}:{self.local_port(spec.http_port)}"
 
     @property
@@ -163,6 +176,7 @@ class StackConfig:
         """Every port the stack binds (the embedded servers' only when used)."""
         ports = [self.service_port(spec) for spec in self.services]
         ports += [self.local_port(port) for spec in self.components for port in spec.ports]
+        ports += [self.local_port(app.http_port) for app in self.web_apps]
         ports.append(self.gateway_port)
         if self.database_url is None:
             ports.append(self.postgres_port)

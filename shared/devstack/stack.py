@@ -31,6 +31,7 @@ from shared.devstack.children import (
     gateway_child,
     shared_env,
     subgraph_child,
+    web_app_child,
 )
 from shared.devstack.config import StackConfig
 from shared.devstack.postgres import (
@@ -188,12 +189,19 @@ class _Stack:
         gateway = self.steps.gateway(config, backends, base)
         await supervisor.spawn(gateway)
         await supervisor.wait_ready([gateway.name], config.ready_timeout)
+        if config.web_apps:
+            self.step("serving the web apps")
+            for app in config.web_apps:
+                await supervisor.spawn(web_app_child(config, app, base))
+            await supervisor.wait_ready([app.name for app in config.web_apps], config.ready_timeout)
 
         self.say(f"Logs: {config.log_dir}/<name>.log")
         if config.components:
             self.say(f"Mail: every e-mail sent is a .eml file in {config.mail_dir}")
         default = " (development default)" if config.admin_password == DEV_ADMIN_PASSWORD else ""
         self.say(f"Admin{default}: {config.admin_email} / {config.admin_password}")
+        for app in config.web_apps:
+            self.say(f"{app.name.capitalize()}: {config.component_url(app)}/")
         self.say(
             f"{READY_PREFIX} GraphiQL at {config.gateway_url} "
             f"(admin: {config.admin_email} / {config.admin_password})"

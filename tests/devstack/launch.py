@@ -18,13 +18,17 @@ from pathlib import Path
 from shared.devstack.config import DEFAULT_SUBGRAPH_PORT_BASE
 from shared.devstack.process import free_port, log_tail, port_is_free
 from shared.devstack.stack import READY_PREFIX
-from shared.services import COMPONENTS, SERVICES
+from shared.services import COMPONENTS, SERVICES, WEB_APPS
 
 STOP_LIMIT_SECONDS = 10.0
 # Where the real stack's subgraphs and stand-ins listen, counted from the port base.
 REGISTRY_OFFSETS = tuple(
     port - DEFAULT_SUBGRAPH_PORT_BASE
-    for port in [*(s.port for s in SERVICES), *(p for c in COMPONENTS for p in c.ports)]
+    for port in [
+        *(s.port for s in SERVICES),
+        *(p for c in COMPONENTS for p in c.ports),
+        *(w.http_port for w in WEB_APPS),
+    ]
 )
 
 

@@ -95,7 +95,9 @@ STEPS = Steps(
 
 
 def main() -> int:
-    config = dataclasses.replace(StackConfig.from_env(), services=FAKE_SERVICES, components=())
+    config = dataclasses.replace(
+        StackConfig.from_env(), services=FAKE_SERVICES, components=(), web_apps=()
+    )
     return asyncio.run(run(config, STEPS))
 
 

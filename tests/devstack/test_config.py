@@ -56,8 +56,8 @@ def test_environment_overrides_everything(tmp_path: Path) -> None:
     assert config.throwaway_data is True
     assert config.ready_timeout == 30.0
     # Given servers are not ours to bind.
-    # The stand-ins keep their registry offsets from the base (processor +9, mailbox +24/+25).
-    assert config.ports == (*range(9100, 9100 + len(SERVICES)), 9109, 9125, 9124, 9000)
+    # Stand-ins and web apps keep their registry offsets (+9, +24/+25, +29/+30).
+    assert config.ports == (*range(9100, 9100 + len(SERVICES)), 9109, 9125, 9124, 9129, 9130, 9000)
 
 
 def test_command_line_flag_wins_over_the_environment() -> None:
@@ -98,6 +98,7 @@ def test_subgraph_runs_under_uvicorn_with_its_own_database_url() -> None:
         "--port",
         "9101",
         "--no-access-log",
+        "--no-proxy-headers",
         "--timeout-graceful-shutdown",
         "3",
     )
