@@ -49,6 +49,10 @@ async def list_products(
     max_price: Decimal | None = None,
     in_stock: bool | None = None,
 ) -> Connection[Product]:
+    # Every product list (`products`, `Category.products`) follows one partner rule.
+    principal = info.context.principal
+    if principal is not None and principal.is_partner:
+        info.context.require_scope(PARTNER_SCOPE)
     size = page_size(first)
     if search is not None and len(search) > MAX_SEARCH_LENGTH:
         raise bad_user_input(f"`search` must be at most {MAX_SEARCH_LENGTH} characters.")
@@ -117,9 +121,6 @@ class Query:
         filter: ProductFilter | None = None,
         sort: ProductSort | None = None,
     ) -> Connection[Product]:
-        principal = info.context.principal
-        if principal is not None and principal.is_partner:
-            info.context.require_scope(PARTNER_SCOPE)
         filter = filter or ProductFilter()
         if (
             filter.min_price is not None

@@ -122,6 +122,23 @@ async def test_partners_need_the_catalog_read_scope(seeded: RunningService) -> N
     assert (await seeded.graphql.execute(query)).ok()["products"]["totalCount"] == 240
 
 
+async def test_a_categorys_products_follow_the_same_partner_rule(seeded: RunningService) -> None:
+    slug = (await seeded.graphql.execute("query { categories { slug } }")).ok()["categories"][0]
+    query = (
+        "query C($slug: String!) { category(slug: $slug) { products(first: 1) { totalCount } } }"
+    )
+    variables = {"slug": slug["slug"]}
+    without = mint_token("partner-client-4", scopes=["shipping:read"], partner=True)
+    with_scope = mint_token("partner-client-5", scopes=["catalog:read"], partner=True)
+    refused = await seeded.graphql.as_user(without).execute(query, variables)
+    assert refused.error_codes == ["FORBIDDEN"]
+    assert refused.data == {"category": None}
+    allowed = (await seeded.graphql.as_user(with_scope).execute(query, variables)).ok()
+    public = (await seeded.graphql.execute(query, variables)).ok()
+    assert allowed == public
+    assert public["category"]["products"]["totalCount"] > 0
+
+
 async def test_a_partner_document_the_gateway_did_not_sign_is_forbidden(
     seeded: RunningService,
 ) -> None:
