@@ -12,11 +12,12 @@ def test_redact_blanks_credential_fields_in_python_json_and_graphql_shapes() -> 
         "found: {'email': 'a@b.co', 'password': 'it\\'s me', 'newPassword': \"n\"} "
         '{"refreshToken": "r1", "clientSecret": "s1"} { currentPassword: "c1" }'
     )
-    cleaned = redact(text)
-    assert "'email': 'a@b.co'" in cleaned
-    for value in ("it\\'s me", "'n'", "r1", "s1", "c1"):
-        assert value not in cleaned
-    assert cleaned.count("[redacted]") == 5
+    # Every secret's whole value goes, whatever its quotes; the e-mail stays.
+    assert redact(text) == (
+        "found: {'email': 'a@b.co', 'password': '[redacted]', 'newPassword': '[redacted]'} "
+        "{\"refreshToken\": '[redacted]', \"clientSecret\": '[redacted]'} "
+        "{ currentPassword: '[redacted]' }"
+    )
 
 
 def test_redact_blanks_anything_shaped_like_a_jwt() -> None:
