@@ -17,14 +17,14 @@ from shared.graphql.ids import format_cart_item_id, parse_id, try_parse_id
 from shared.graphql.money import Money, money
 from subgraphs.catalog.graphql.loaders import product_by_id_loader
 from subgraphs.catalog.graphql.types import CatalogInfo, Product
-from subgraphs.catalog.models import ProductRow
+from subgraphs.catalog.repository.views import ProductView
 
 
 async def _prices_of(info: CatalogInfo, product_ids: Sequence[str]) -> list[Decimal]:
     """Current prices of the products, in order: one batch for all of them."""
     parsed = [try_parse_id(product_id) for product_id in product_ids]
     wanted = [product_id for product_id in parsed if product_id is not None]
-    rows: list[ProductRow | None] = await info.context.loader(product_by_id_loader).load_many(
+    rows: list[ProductView | None] = await info.context.loader(product_by_id_loader).load_many(
         wanted
     )
     found = {row.id: row.price for row in rows if row is not None}

@@ -10,16 +10,17 @@ from aiodataloader import DataLoader
 from shared.graphql.context import RequestContext
 from shared.graphql.loaders import batch_loader, by_key, grouped
 from subgraphs.catalog import repository
-from subgraphs.catalog.models import CategoryRow, ProductRow
+from subgraphs.catalog.models import CategoryRow
 from subgraphs.catalog.repository.reading import reading
+from subgraphs.catalog.repository.views import ProductView, product_views_by_ids
 
 
 def product_by_id_loader(context: RequestContext) -> DataLoader:
     """ProductByIdLoader: one query for every product id asked for in a tick."""
 
-    async def load(ids: Sequence[uuid.UUID]) -> list[ProductRow | None]:
+    async def load(ids: Sequence[uuid.UUID]) -> list[ProductView | None]:
         async with reading(context.db) as session:
-            rows = await repository.products_by_ids(session, ids)
+            rows = await product_views_by_ids(session, ids)
         return by_key(ids, rows, lambda row: row.id)
 
     return batch_loader(load)

@@ -13,8 +13,8 @@ from shared.graphql.pagination import Connection, build_connection, decode_curso
 from subgraphs.catalog.graphql.common import services
 from subgraphs.catalog.graphql.loaders import category_by_id_loader, product_by_id_loader
 from subgraphs.catalog.graphql.types import CatalogInfo, Category, Product, ProductSort
-from subgraphs.catalog.models import ProductRow
 from subgraphs.catalog.repository import ProductOrder, ProductQuery
+from subgraphs.catalog.repository.views import ProductView
 
 MAX_SEARCH_LENGTH = 200
 PARTNER_SCOPE = "catalog:read"
@@ -102,7 +102,7 @@ class Query:
             product_id = try_parse_id(id)
             if product_id is None:
                 return None
-            row: ProductRow | None = await info.context.loader(product_by_id_loader).load(
+            row: ProductView | None = await info.context.loader(product_by_id_loader).load(
                 product_id
             )
         else:

@@ -22,6 +22,7 @@ from subgraphs.catalog.graphql.loaders import (
 )
 from subgraphs.catalog.graphql.stock_movements import StockMovement, movements_page
 from subgraphs.catalog.models import CategoryRow, ProductRow
+from subgraphs.catalog.repository.views import ProductView
 
 CatalogInfo = Info[RequestContext, None]
 
@@ -103,10 +104,10 @@ class Product:
     )
     created_at: datetime
     updated_at: datetime
-    row: strawberry.Private[ProductRow]
+    row: strawberry.Private[ProductRow | ProductView]
 
     @classmethod
-    def from_row(cls, row: ProductRow) -> Product:
+    def from_row(cls, row: ProductRow | ProductView) -> Product:
         available = row.stock_available
         return cls(
             id=strawberry.ID(str(row.id)),

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.db.keyset import SortColumn, after, newest_first, parse_key, uuid_value
 from subgraphs.catalog.models import ProductRow
 from subgraphs.catalog.repository.categories import subtree_ids
+from subgraphs.catalog.repository.views import PRODUCT_COLUMNS, WIDTH, ProductView, product_view
 from subgraphs.catalog.search import search_query
 
 
@@ -114,7 +115,7 @@ def _rank(tsquery: ColumnElement[Any] | None) -> ColumnElement[Any] | None:
 
 
 def page_statement(query: ProductQuery, limit: int, after_key: Sequence[Any] | None) -> Select[Any]:
-    """The SELECT of one page: each product row, then its sort key columns.
+    """The SELECT of one page: each product's columns, then its sort key columns.
 
     ValueError when `after_key` does not fit this listing's keyset.
     """
@@ -122,7 +123,9 @@ def page_statement(query: ProductQuery, limit: int, after_key: Sequence[Any] | N
     rank = _rank(tsquery)
     columns = sort_columns(query.order, rank)
     key_columns = [sort.column.label(f"k{i}") for i, sort in enumerate(columns)]
-    statement: Select[Any] = select(ProductRow, *key_columns).where(*_filtered(query, tsquery))
+    statement: Select[Any] = select(*PRODUCT_COLUMNS, *key_columns).where(
+        *_filtered(query, tsquery)
+    )
     if after_key is not None:
         statement = statement.where(_seek(columns, parse_key(columns, after_key)))
     return statement.order_by(*(sort.order_by() for sort in columns)).limit(limit)
@@ -135,10 +138,10 @@ def count_statement(query: ProductQuery) -> Select[Any]:
 
 async def list_products(
     session: AsyncSession, query: ProductQuery, limit: int, after_key: Sequence[Any] | None
-) -> list[tuple[ProductRow, list[Any]]]:
+) -> list[tuple[ProductView, list[Any]]]:
     """One page of products with each row's sort key (for its cursor)."""
     result = await session.execute(page_statement(query, limit, after_key))
-    return [(row[0], list(row[1:])) for row in result.all()]
+    return [(product_view(row), list(row[WIDTH:])) for row in result]
 
 
 async def count_products(session: AsyncSession, query: ProductQuery) -> int:

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.validation import lookup_text
 from subgraphs.catalog import repository
-from subgraphs.catalog.models import CategoryRow, ProductRow, StockMovementRow
+from subgraphs.catalog.models import CategoryRow, StockMovementRow
 from subgraphs.catalog.repository import ProductQuery
 from subgraphs.catalog.repository.reading import reading
+from subgraphs.catalog.repository.views import ProductView, product_view_by
 from subgraphs.catalog.service.validation import normalise_sku
 
 
@@ -24,7 +25,7 @@ class BrowsingService:
 
     async def product_by(
         self, *, slug: str | None = None, sku: str | None = None
-    ) -> ProductRow | None:
+    ) -> ProductView | None:
         """The product with this slug or SKU (archived ones too); None when a
         value holds what no stored one can (control characters)."""
         if sku is not None:
@@ -34,7 +35,7 @@ class BrowsingService:
         if wanted is None:
             return None
         async with reading(self._db) as session:
-            return await repository.product_by(session, **{column: wanted})
+            return await product_view_by(session, **{column: wanted})
 
     async def category_by_slug(self, slug: str) -> CategoryRow | None:
         wanted = lookup_text(slug)
@@ -49,7 +50,7 @@ class BrowsingService:
 
     async def products(
         self, query: ProductQuery, limit: int, after_key: Sequence[Any] | None
-    ) -> list[tuple[ProductRow, list[Any]]]:
+    ) -> list[tuple[ProductView, list[Any]]]:
         """A page of the listing with each row's sort key; ValueError when
         `after_key` is not a key of this listing."""
         async with reading(self._db) as session:
