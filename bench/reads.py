@@ -46,6 +46,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench.cpu import cpu_seconds, listening_pids
 from bench.stack import running_stack
 from bench.wrk import WrkResult, run_wrk, write_bodies
 from shared.devstack.postgres import SUPERUSER
@@ -124,6 +125,11 @@ class Target:
     bodies: Path
     connections: int
     runs: list[WrkResult] = field(default_factory=list)
+    # Per run: CPU milliseconds per request of each server process group.
+    cpu: list[dict[str, float]] = field(default_factory=list)
+
+    def cpu_ms(self, server: str) -> float:
+        return statistics.median(run[server] for run in self.cpu)
 
     def median(self, of: Callable[[WrkResult], float]) -> float:
         return statistics.median(of(run) for run in self.runs)
@@ -138,21 +144,33 @@ class Target:
             f"p50 {self.median(lambda r: r.p50_ms):7.2f} ms  "
             f"p90 {self.median(lambda r: r.p90_ms):7.2f} ms  "
             f"p99 {self.median(lambda r: r.p99_ms):7.2f} ms  "
-            f"failures {self.failures}"
+            f"failures {self.failures}  CPU ms/request: "
+            + ", ".join(f"{name} {self.cpu_ms(name):.2f}" for name in self.cpu[0] if self.cpu)
         )
+
+
+# The servers whose CPU time is read around every run: name -> listening port.
+SERVERS: dict[str, int] = {}
 
 
 async def interleaved(targets: list[Target], rounds: int, seconds: float) -> None:
     for target in targets:  # warm-up: caches, connection pools, JIT of the gateway
         await run_wrk(target.url, target.bodies, connections=target.connections, seconds=2)
+    pids = {name: listening_pids(port) for name, port in SERVERS.items()}
     for _ in range(rounds):
         order = targets[:]
         random.shuffle(order)
         for target in order:
-            target.runs.append(
-                await run_wrk(
-                    target.url, target.bodies, connections=target.connections, seconds=seconds
-                )
+            before = {name: cpu_seconds(group) for name, group in pids.items()}
+            run = await run_wrk(
+                target.url, target.bodies, connections=target.connections, seconds=seconds
+            )
+            target.runs.append(run)
+            target.cpu.append(
+                {
+                    name: (cpu_seconds(group) - before[name]) * 1000 / max(run.requests, 1)
+                    for name, group in pids.items()
+                }
             )
 
 
@@ -316,12 +334,17 @@ async def main() -> None:
                 folder / "product.txt",
                 [("", {"query": PRODUCT, "variables": {"slug": s}}) for s in slugs],
             )
+            SERVERS["catalog"] = config.service_port(catalog)
+            SERVERS["gateway"] = config.gateway_port
+            SERVERS["cart"] = config.service_port(service("cart"))
             with raw_reference(database) as raw:
                 await wait_up(http, f"{raw}/product")
+                SERVERS["raw"] = int(raw.rsplit(":", 1)[1])
                 await compare(args, "page", f"{raw}/page", subgraph, stack.gateway_url, pages)
                 await compare(
                     args, "product(slug)", f"{raw}/product", subgraph, stack.gateway_url, products
                 )
+            del SERVERS["raw"]
             if not args.skip_cart:
                 ids = [
                     node["id"]
@@ -356,6 +379,13 @@ async def compare(
             f"  subgraph / raw {ratio(sub_t, raw_t, rate):.1%}   "
             f"gateway / subgraph {ratio(gw_t, sub_t, rate):.1%}   "
             f"gateway adds p50 {difference(gw_t, sub_t, p50):+.2f} ms",
+            flush=True,
+        )
+        raw_cpu, sub_cpu = raw_t.cpu_ms("raw"), sub_t.cpu_ms("catalog")
+        print(
+            f"  CPU per request: raw {raw_cpu:.2f} ms, subgraph {sub_cpu:.2f} ms "
+            f"(raw/subgraph {raw_cpu / sub_cpu:.1%}); through the gateway: gateway "
+            f"{gw_t.cpu_ms('gateway'):.2f} ms + subgraph {gw_t.cpu_ms('catalog'):.2f} ms",
             flush=True,
         )
 

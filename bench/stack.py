@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,11 +72,15 @@ async def running_stack(extra_env: Mapping[str, str] | None = None) -> AsyncIter
             text=True,
             start_new_session=True,
         )
+        tail: deque[str] = deque(maxlen=40)
         try:
-            await asyncio.wait_for(asyncio.to_thread(_wait_ready, process), READY_SECONDS)
+            await asyncio.wait_for(asyncio.to_thread(_wait_ready, process, tail), READY_SECONDS)
             yield BenchStack(config)
         finally:
-            if process.poll() is None:
+            if process.poll() is not None:
+                # It stopped before we asked it to: say why, or a benchmark's failure misleads.
+                print("the stack stopped by itself:\n" + "".join(tail), file=sys.stderr)
+            else:
                 os.killpg(process.pid, signal.SIGINT)
                 try:
                     await asyncio.to_thread(process.wait, 20)
@@ -83,18 +88,18 @@ async def running_stack(extra_env: Mapping[str, str] | None = None) -> AsyncIter
                     os.killpg(process.pid, signal.SIGKILL)
 
 
-def _wait_ready(process: subprocess.Popen[str]) -> None:
+def _wait_ready(process: subprocess.Popen[str], tail: deque[str]) -> None:
     assert process.stdout is not None
     seen: list[str] = []
     for line in process.stdout:
         seen.append(line)
         if line.startswith(READY_PREFIX):
             # Keep reading its output, so the stack never blocks on a full pipe.
-            threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
+            threading.Thread(target=_drain, args=(process.stdout, tail), daemon=True).start()
             return
     raise RuntimeError("the stack stopped before it was ready:\n" + "".join(seen[-30:]))
 
 
-def _drain(stream: IO[str]) -> None:
-    for _line in stream:
-        pass
+def _drain(stream: IO[str], tail: deque[str]) -> None:
+    for line in stream:
+        tail.append(line)
