@@ -37,9 +37,14 @@ def token_issuer(ttl_seconds: int = 900) -> TokenIssuer:
     return TokenIssuer(SigningKeys(current=SIGNING_KEY), ISSUER, AUDIENCE, ttl_seconds)
 
 
+# Tokens minted when a test module is imported must outlive the whole run.
+TEST_TOKEN_TTL_SECONDS = 6 * 3600
+
+
 def mint_token(subject: str, roles: list[str] | None = None, **kwargs: Any) -> str:
-    """A valid access token, signed as accounts would sign it."""
-    return token_issuer().issue(subject, roles=roles or ["CUSTOMER"], **kwargs).token
+    """A valid access token, signed as accounts would sign it (valid for the whole run)."""
+    issuer = token_issuer(TEST_TOKEN_TTL_SECONDS)
+    return issuer.issue(subject, roles=roles or ["CUSTOMER"], **kwargs).token
 
 
 @contextmanager
