@@ -99,13 +99,24 @@ def rule(
 
 
 PUBLIC = rule(anonymous=DATA, owner=DATA, other=DATA, partner=DATA, admin=DATA)
+# A partner client is not a signed-in person (shared/graphql/context.py,
+# require_user): what needs a user or an admin answers it UNAUTHENTICATED.
+PARTNER_NOT_A_USER = UNAUTHENTICATED
 ADMIN_ONLY = rule(
-    anonymous=UNAUTHENTICATED, owner=FORBIDDEN, other=FORBIDDEN, partner=FORBIDDEN, admin=DATA
+    anonymous=UNAUTHENTICATED,
+    owner=FORBIDDEN,
+    other=FORBIDDEN,
+    partner=PARTNER_NOT_A_USER,
+    admin=DATA,
 )
 # Each signed-in person's own (cart, profile): nothing of someone else's is named.
-OWN = rule(anonymous=UNAUTHENTICATED, owner=DATA, other=DATA, partner=FORBIDDEN, admin=DATA)
+OWN = rule(
+    anonymous=UNAUTHENTICATED, owner=DATA, other=DATA, partner=PARTNER_NOT_A_USER, admin=DATA
+)
 # Someone's object by id: its existence does not leak to others.
-OWNED = rule(anonymous=UNAUTHENTICATED, owner=DATA, other=NULL, partner=FORBIDDEN, admin=DATA)
+OWNED = rule(
+    anonymous=UNAUTHENTICATED, owner=DATA, other=NULL, partner=PARTNER_NOT_A_USER, admin=DATA
+)
 
 
 def admin_mutation(admin: str) -> dict[str, str]:

@@ -56,8 +56,8 @@ ADDRESS_INPUT = {
     "country": "US",
 }
 ERRORS = "userErrors { code }"
-# A partner is no person: what is a person's own is not theirs.
-PARTNER_NO_PERSON = FORBIDDEN
+# `me` of a partner client: no person, as for the anonymous.
+PARTNER_NO_PERSON = NULL
 
 QUERIES: list[Probe] = [
     Probe(
@@ -185,7 +185,9 @@ QUERIES: list[Probe] = [
         "query Track($trackingNumber: String!) "
         f"{{ shipment(trackingNumber: $trackingNumber) {{ {SHIPMENT} }} }}",
         ("shipment",),
-        {**OWNED, "partner": DATA},
+        # Shipping answers null to anyone else, anonymous and scope-less partners
+        # included (its field's description): nothing tells a number exists.
+        {**OWNED, "anonymous": NULL, "partner": DATA, "partner_without": NULL},
         lambda w: {"trackingNumber": w.tracking_number},
         operation="PartnerShipment",
         scope=SHIPPING_READ,

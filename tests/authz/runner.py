@@ -60,7 +60,7 @@ def outcome(body: dict[str, Any], probe: Probe) -> str:
     if value is None:
         return NULL
     if probe.mutation and value.get("userErrors"):
-        return user_errors(*sorted(e["code"] for e in value["userErrors"]))
+        return user_errors(*sorted({e["code"] for e in value["userErrors"]}))
     return DATA
 
 

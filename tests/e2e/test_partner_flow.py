@@ -67,6 +67,9 @@ async def test_partner_runs_a_manifest_operation_by_hash_and_is_refused_ad_hoc(
             json={"query": AD_HOC},
             headers={"authorization": f"Bearer {token}"},
         )
+        public = await http.post(
+            stack.gateway_url, json={"query": "query { products(first: 1) { totalCount } }"}
+        )
         unknown = await http.post(
             stack.gateway_url,
             json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}},
@@ -76,7 +79,10 @@ async def test_partner_runs_a_manifest_operation_by_hash_and_is_refused_ad_hoc(
     assert registered.status_code == 200
     body = registered.json()
     assert "errors" not in body, body
-    assert body["data"]["products"]["totalCount"] >= 0
+    # The partner's list is the catalogue anyone sees, not an empty answer.
+    listed = body["data"]["products"]
+    assert listed["totalCount"] == public.json()["data"]["products"]["totalCount"] > 0
+    assert len(listed["nodes"]) == 5
     assert ad_hoc.status_code == 400
     [error] = ad_hoc.json()["errors"]
     assert error["extensions"]["code"] == "PERSISTED_QUERY_NOT_IN_LIST"
