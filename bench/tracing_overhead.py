@@ -1,0 +1,253 @@
+"""What tracing costs on the catalog product page, with the sampler at 10 %.
+
+    bench/setup.sh                      # once: installs wrk, the load generator
+    .venv/bin/python -m bench.tracing_overhead [--rounds 5] [--seconds 6] [--ratio 0.1]
+
+Starts the whole stack untraced (`minishop up --throwaway-data`, rate limits
+off: OTEL_EXPORTER_OTLP_ENDPOINT unset) and, beside it on the same database and
+Redis:
+
+- a second catalog process and a second gateway in front of it, also
+  untraced: the noise floor between two identical processes, and the
+  untraced twins the traced ones are compared with (same kind of process,
+  started the same way);
+- a traced catalog process and a traced gateway in front of it (the stack's
+  other subgraphs behind it), both exporting over OTLP/HTTP to a sink here
+  that reads and drops what it gets (a collector's work is not ours to time),
+  with `parentbased_traceidratio` at `--ratio`.
+
+Then `product(slug)` over every product's slug, driven by wrk, one random body
+per request: untraced and traced catalog, untraced and traced gateway, in
+interleaved rounds in a shuffled order (bench/reads.py's machinery), at
+`--connections` and at 1. Prints the machine, date and load, each target's
+medians and the overheads: 1 - traced/untraced throughput and the p50 added.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.reads import PRODUCT, Target, difference, interleaved, machine, ratio, wait_up
+from bench.stack import running_stack
+from bench.wrk import WrkResult, write_bodies
+from shared.devstack.children import GATEWAY_UNSAFE_ENV, gateway_binary
+from shared.devstack.config import StackConfig
+from shared.devstack.postgres import SUPERUSER
+from shared.devstack.process import free_port
+from shared.services import SERVICES, service
+
+
+class _Sink:
+    """OTLP/HTTP endpoint that accepts and drops every export, counting them."""
+
+    def __init__(self) -> None:
+        self.exports = 0
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                if self.headers.get("transfer-encoding", "").lower() == "chunked":
+                    while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                        self.rfile.read(size)
+                        self.rfile.readline()
+                    self.rfile.readline()
+                else:
+                    self.rfile.read(int(self.headers.get("content-length") or 0))
+                sink.exports += 1
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def _tracing_env(endpoint: str, sample_ratio: float) -> dict[str, str]:
+    return {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+        "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+        "OTEL_TRACES_SAMPLER_ARG": str(sample_ratio),
+    }
+
+
+@contextmanager
+def _process(argv: list[str], env: Mapping[str, str], cwd: Path | None = None) -> Iterator[None]:
+    process = subprocess.Popen(argv, env={**env}, cwd=cwd)  # noqa: S603 - our own programs
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def catalog_process(config: StackConfig, database: str, extra: Mapping[str, str]) -> Iterator[str]:
+    """Another catalog on the stack's database and Redis; yields its /graphql URL."""
+    spec = service("catalog")
+    port = free_port()
+    env = {
+        **os.environ,
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "",
+        "MINISHOP_ENV": config.env_name,
+        "MINISHOP_REDIS_URL": f"redis://127.0.0.1:{config.redis_port}/0",
+        "MINISHOP_RATE_LIMITS": "off",
+        "MINISHOP_LOG_LEVEL": "WARNING",
+        # The stack's catalog relays its outbox; this one only answers reads.
+        "MINISHOP_EVENTS_IN_PROCESS": "false",
+        f"{spec.env_prefix}DATABASE_URL": database.replace(
+            "postgresql://", "postgresql+asyncpg://", 1
+        ),
+        **extra,
+    }
+    argv = [sys.executable, "-m", "uvicorn", "--factory", spec.app_factory]
+    argv += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    with _process(argv, env, config.repo_root):
+        yield f"http://127.0.0.1:{port}/graphql"
+
+
+@contextmanager
+def gateway_process(
+    config: StackConfig, catalog_url: str, extra: Mapping[str, str]
+) -> Iterator[str]:
+    """A second gateway, its catalog at `catalog_url`, the rest the stack's."""
+    port = free_port()
+    env = {name: value for name, value in os.environ.items() if name not in GATEWAY_UNSAFE_ENV}
+    env.update(
+        {
+            "MINISHOP_ENV": config.env_name,
+            "MINISHOP_REDIS_URL": f"redis://127.0.0.1:{config.redis_port}/0",
+            "MINISHOP_RATE_LIMITS": "off",
+            "MINISHOP_SUPERGRAPH": str(config.supergraph_path),
+            "MINISHOP_GATEWAY_PORT": str(port),
+            **{
+                f"MINISHOP_SUBGRAPH_{spec.name.upper()}_URL": f"{config.service_url(spec)}/graphql"
+                for spec in SERVICES
+            },
+            "MINISHOP_SUBGRAPH_CATALOG_URL": catalog_url,
+            **extra,
+        }
+    )
+    argv = [str(gateway_binary(config)), "supergraph", str(config.supergraph_path)]
+    argv += ["--host", "127.0.0.1", "--port", str(port)]
+    with _process(argv, env, config.repo_root / "router"):
+        yield f"http://127.0.0.1:{port}/graphql"
+
+
+def _rate(run: WrkResult) -> float:
+    return run.rate
+
+
+def _p50(run: WrkResult) -> float:
+    return run.p50_ms
+
+
+def report(title: str, untraced: Target, traced: Target) -> None:
+    cost = 1 - ratio(traced, untraced, _rate)
+    added = difference(traced, untraced, _p50)
+    print(f"  => {title}: throughput {cost:+.1%} lost, p50 {added:+.2f} ms", flush=True)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--ratio", type=float, default=0.1)
+    args = parser.parse_args()
+    print(f"tracing overhead: {machine()}", flush=True)
+    sink = _Sink()
+    traced_env = _tracing_env(sink.url, args.ratio)
+    async with running_stack(
+        {"MINISHOP_RATE_LIMITS": "off", "MINISHOP_LOG_LEVEL": "WARNING"}
+    ) as stack:
+        config = stack.config
+        catalog = service("catalog")
+        server = (
+            config.database_url or f"postgresql://{SUPERUSER}@127.0.0.1:{config.postgres_port}/"
+        )
+        database = server.rsplit("/", 1)[0] + f"/{catalog.database_name}"
+        database = database.replace("postgresql+asyncpg://", "postgresql://", 1)
+        connection = await asyncpg.connect(database)
+        try:
+            slugs = [row["slug"] for row in await connection.fetch("SELECT slug FROM products")]
+        finally:
+            await connection.close()
+        folder = Path(tempfile.mkdtemp(prefix="minishop-tracing-"))
+        bodies = write_bodies(
+            folder / "product.txt",
+            [("", {"query": PRODUCT, "variables": {"slug": s}}) for s in slugs],
+        )
+        print(f"{len(slugs)} products, sampler parentbased_traceidratio {args.ratio}", flush=True)
+        with (
+            catalog_process(config, database, {}) as twin,
+            catalog_process(config, database, traced_env) as traced_catalog,
+            gateway_process(config, twin, {}) as twin_gateway,
+            gateway_process(config, traced_catalog, traced_env) as traced_gateway,
+        ):
+            async with httpx.AsyncClient(timeout=60, trust_env=False) as http:
+                for url in (twin, traced_catalog, twin_gateway, traced_gateway):
+                    await wait_up(http, url)
+            subgraph = f"{config.service_url(catalog)}/graphql"
+            for connections in (args.connections, 1):
+                targets = [
+                    Target(f"catalog, untraced, {connections} conn", subgraph, bodies, connections),
+                    Target(
+                        f"catalog twin, untraced, {connections} conn", twin, bodies, connections
+                    ),
+                    Target(
+                        f"catalog, traced, {connections} conn", traced_catalog, bodies, connections
+                    ),
+                    Target(
+                        f"gateway, untraced, {connections} conn",
+                        stack.gateway_url,
+                        bodies,
+                        connections,
+                    ),
+                    Target(
+                        f"gateway twin, untraced, {connections} conn",
+                        twin_gateway,
+                        bodies,
+                        connections,
+                    ),
+                    Target(
+                        f"gateway, traced, {connections} conn", traced_gateway, bodies, connections
+                    ),
+                ]
+                await interleaved(targets, args.rounds, args.seconds)
+                untraced, twin_target, traced, gw, twin_gw, traced_gw = targets
+                print(f"product(slug) at {connections} connection(s):")
+                for target in targets:
+                    print(target.line())
+                report("noise (two untraced catalogs)", untraced, twin_target)
+                report("catalog traced vs untraced", untraced, traced)
+                report("noise (two untraced gateways)", gw, twin_gw)
+                report("gateway+catalog traced vs untraced twins", twin_gw, traced_gw)
+    print(f"{sink.exports} OTLP exports received; after: {machine()}", flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
