@@ -22,12 +22,13 @@ from tests.support.accounts import client_address, login
 from tests.support.graphql import GraphQLClient
 
 MINISHOP = Path(sys.executable).with_name("minishop")
-READY_LIMIT_SECONDS = 120.0
+# Generous: on two shared cores eight services and the gateway may take minutes to start.
+READY_LIMIT_SECONDS = 300.0
 HERE = Path(__file__).parent
 # The suite runs with the default sign-in limits. Its clients all connect from
 # 127.0.0.1, so the gateway trusts that hop's X-Forwarded-For, and each test (and
 # each sign-up, see tests/support/accounts.py) comes from an address of its own.
-E2E_ENV = {"MINISHOP_TRUSTED_PROXIES": "127.0.0.1/32"}
+E2E_ENV = {"MINISHOP_TRUSTED_PROXIES": "127.0.0.1/32", "MINISHOP_READY_TIMEOUT": "240"}
 
 
 @dataclass(frozen=True, slots=True)
