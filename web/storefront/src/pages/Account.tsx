@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 
 import { FormErrors } from '@minishop/web-shared/errors';
 import { useMutation, useQuery } from '@minishop/web-shared/hooks';
@@ -13,6 +13,7 @@ import {
   MeDocument,
   MyNotificationsDocument,
   NotificationPreferencesDocument,
+  type NotificationPreferencesFieldsFragment,
   RemoveAddressDocument,
   UpdateAddressDocument,
   UpdateNotificationPreferencesDocument,
@@ -232,19 +233,28 @@ function Addresses() {
 
 function Preferences() {
   const { data, error } = useQuery(NotificationPreferencesDocument, {});
-  const [update, state] = useMutation(UpdateNotificationPreferencesDocument);
   const current = data?.me?.notificationPreferences;
-  const [email, setEmail] = useState(true);
-  const [sms, setSms] = useState(false);
-  const [phone, setPhone] = useState('');
+  if (!current) {
+    // The form waits for the saved choices: edits made over the defaults
+    // would be overwritten when they arrive.
+    return (
+      <section className="card">
+        <h2>Notifications</h2>
+        <ErrorBox error={error} />
+        {error ? null : <Loading what="Loading your preferences" />}
+      </section>
+    );
+  }
+  return <PreferencesForm saved={current} />;
+}
+
+function PreferencesForm({ saved: initial }: { saved: NotificationPreferencesFieldsFragment }) {
+  const [update, state] = useMutation(UpdateNotificationPreferencesDocument);
+  const [email, setEmail] = useState(initial.email);
+  const [sms, setSms] = useState(initial.sms);
+  const [phone, setPhone] = useState(initial.phone ?? '');
   const [errors, setErrors] = useState(new FormErrors([], ['email', 'sms', 'phone']));
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (!current) return;
-    setEmail(current.email);
-    setSms(current.sms);
-    setPhone(current.phone ?? '');
-  }, [current]);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
@@ -257,7 +267,7 @@ function Preferences() {
   return (
     <form className="card" onSubmit={(event) => void submit(event)} aria-label="Notification preferences">
       <h2>Notifications</h2>
-      <ErrorBox error={error ?? state.error} />
+      <ErrorBox error={state.error} />
       <Errors messages={errors.general} />
       <label className="choice">
         <input type="checkbox" checked={email} onChange={(e) => setEmail(e.target.checked)} /> E-mail me about my orders
