@@ -175,25 +175,21 @@ class _Stack:
         backends = Backends(
             postgres_url, redis_url, self.steps.ensure_signing_key(config.signing_key_path)
         )
-        names = [c.name for c in config.components] + [s.name for s in config.services]
         stand_ins = "".join(f", {c.name}" for c in config.components)
-        self.step(f"starting {len(config.services)} subgraphs{stand_ins}")
+        apps = "".join(f", the {app.name} app" for app in config.web_apps)
+        self.step(f"starting {len(config.services)} subgraphs{stand_ins}, the gateway{apps}")
+        # All at once: the gateway reads its supergraph from a file and the web
+        # apps are files, so neither waits for a subgraph, and the cores stay busy.
         base = dict(os.environ)
-        for component in config.components:
-            await supervisor.spawn(component_child(config, component, base))
-        for spec in config.services:
-            await supervisor.spawn(subgraph_child(config, spec, backends, base))
-        await supervisor.wait_ready(names, config.ready_timeout)
-
-        self.step("starting the gateway")
-        gateway = self.steps.gateway(config, backends, base)
-        await supervisor.spawn(gateway)
-        await supervisor.wait_ready([gateway.name], config.ready_timeout)
-        if config.web_apps:
-            self.step("serving the web apps")
-            for app in config.web_apps:
-                await supervisor.spawn(web_app_child(config, app, base))
-            await supervisor.wait_ready([app.name for app in config.web_apps], config.ready_timeout)
+        children = [
+            *(component_child(config, component, base) for component in config.components),
+            *(subgraph_child(config, spec, backends, base) for spec in config.services),
+            self.steps.gateway(config, backends, base),
+            *(web_app_child(config, app, base) for app in config.web_apps),
+        ]
+        for child in children:
+            await supervisor.spawn(child)
+        await supervisor.wait_ready([child.name for child in children], config.ready_timeout)
 
         self.say(f"Logs: {config.log_dir}/<name>.log")
         if config.components:
