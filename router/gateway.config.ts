@@ -41,6 +41,9 @@
  *   MINISHOP_RATE_LIMITS           off turns every limit off (refused in production)
  *   MINISHOP_REDIS_URL             where the rate-limit counters live, shared by replicas
  *   MINISHOP_OPERATIONS_DIR        GraphiQL's example tabs (default ../schema/operations)
+ *   MINISHOP_MAX_COST              the most an operation may cost by the static estimate of
+ *                                  demandControl (default 5000); development answers carry
+ *                                  extensions.cost = {estimated, max}
  *
  * Endpoints: POST/GET /graphql (GraphiQL on GET with Accept: text/html),
  * /healthcheck, /readiness, /metrics (Prometheus).
@@ -73,6 +76,9 @@ const MAX_ALIASES = 30;
 const MAX_DIRECTIVES = 20;
 const MAX_REQUEST_BYTES = 256 * 1024;
 const SUBGRAPH_TIMEOUT_MS = 10_000;
+// The static cost estimate's maximum (see shared/graphql/cost.py for what costs
+// what): the storefront's and admin's pages at 100 rows fit well under it.
+const DEFAULT_MAX_COST = 5000;
 
 const REQUEST_ID_HEADER = 'x-request-id';
 // The same shape the subgraphs accept (shared/observability/request_id.py):
@@ -167,6 +173,15 @@ function internalSecret(production: boolean): string {
     throw new Error(`set MINISHOP_INTERNAL_SECRET (at least ${MIN_INTERNAL_SECRET_LENGTH} characters) in production`);
   }
   return secret;
+}
+
+function maxCost(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_MAX_COST;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new Error(`MINISHOP_MAX_COST must be a positive whole number, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
 }
 
 const production = environment() === 'production';
@@ -356,6 +371,9 @@ export const gatewayConfig = defineConfig({
   blockFieldSuggestions: !introspection,
 
   maxDepth: MAX_DEPTH,
+  // Lists multiply by `first` or by the @listSize the subgraphs declare; each
+  // subgraph call is estimated before it is sent, the first before anything runs.
+  demandControl: { maxCost: maxCost(env.MINISHOP_MAX_COST), includeExtensionMetadata: !production },
   maxTokens: MAX_TOKENS,
   // One operation per request: a batch would multiply every limit above.
   batching: false,

@@ -14,10 +14,13 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from shared.graphql.cost import weighing
 from shared.graphql.errors import bad_user_input
 from shared.settings import platform_settings
 
 NodeT = TypeVar("NodeT")
+
+COUNT_WEIGHT = 10
 
 
 @strawberry.federation.type(shareable=True)
@@ -44,7 +47,11 @@ class Connection(Generic[NodeT]):
     def nodes(self) -> list[NodeT]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="Size of the whole filtered list, not just this page.")
+    @strawberry.field(
+        description="Size of the whole filtered list, not just this page.",
+        # A count of its own over the whole list, not a page's worth of rows.
+        directives=[weighing(COUNT_WEIGHT)],
+    )
     async def total_count(self) -> int:
         # Counted only when asked for: most pages never need it.
         return await self.count_total()

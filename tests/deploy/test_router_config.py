@@ -284,6 +284,13 @@ def test_licensed_operation_limits_match_the_hive_gateway() -> None:
     assert limits["max_root_fields"] > 0
 
 
+def test_licensed_cost_limit_matches_the_hive_gateway() -> None:
+    demand = load(LICENSED_CONFIG, {})["demand_control"]
+
+    assert (demand["enabled"], demand["mode"]) == (True, "enforce")
+    assert demand["strategy"]["static_estimated"]["max"] == _gateway_constant("DEFAULT_MAX_COST")
+
+
 # --- free versus licensed ----------------------------------------------------------------
 
 
@@ -326,7 +333,7 @@ def test_licensed_config_keeps_every_setting_of_the_free_one() -> None:
     assert missing_or_changed == []
 
 
-def test_licensed_config_adds_the_safelist_and_operation_limits() -> None:
+def test_licensed_config_adds_the_safelist_operation_limits_and_cost_limit() -> None:
     licensed = load(LICENSED_CONFIG, REALISTIC_ENV)
 
     assert _licensed_keys_used(licensed) == [
@@ -334,6 +341,7 @@ def test_licensed_config_adds_the_safelist_and_operation_limits() -> None:
         "limits.max_depth",
         "limits.max_root_fields",
         "limits.max_aliases",
+        "demand_control",
     ]
     queries = licensed["persisted_queries"]
     assert queries["enabled"] is True

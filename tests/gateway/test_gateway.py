@@ -38,6 +38,16 @@ JSON = {"content-type": "application/json"}
 SUBGRAPHS_DIR = REPO_ROOT / "subgraphs"
 
 
+def without_cost(response: httpx.Response) -> dict[str, Any]:
+    """The answer without the cost estimate development adds to every one."""
+    body: dict[str, Any] = response.json()
+    extensions = body.pop("extensions", {})
+    extensions.pop("cost", None)
+    if extensions:
+        body["extensions"] = extensions
+    return body
+
+
 def nested_related(depth: int) -> str:
     """A query whose deepest field sits at `depth` (products = 1, id = depth)."""
     inner = "id"
@@ -100,7 +110,7 @@ def test_entity_query_joins_fields_from_both_subgraphs(gateway: Gateway) -> None
     response = post(gateway, PRODUCTS_WITH_REVIEWS)
 
     assert response.status_code == 200, response.text
-    assert response.json() == {
+    assert without_cost(response) == {
         "data": {
             "products": [
                 {"id": "1", "name": "Teapot", "reviews": ["Brews well."]},
@@ -115,7 +125,7 @@ def test_supergraph_routing_urls_are_overridden_by_env(
 ) -> None:
     # The supergraph only knows the dead URL; answers came through the overrides.
     assert toy_supergraph.read_text().count(f'url: "{unreachable_url}"') == 2
-    assert post(gateway, "{ reviewCount }").json() == {"data": {"reviewCount": 3}}
+    assert without_cost(post(gateway, "{ reviewCount }")) == {"data": {"reviewCount": 3}}
 
 
 def test_authorization_and_request_id_reach_every_subgraph(gateway: Gateway) -> None:
@@ -202,6 +212,28 @@ def test_query_at_depth_limit_runs_and_one_deeper_is_rejected(gateway: Gateway) 
     assert any("depth limit of 12" in m for m in error_messages(too_deep)), too_deep.text
 
 
+def test_development_answers_carry_the_cost_estimate_with_lists_multiplied(
+    gateway: Gateway,
+) -> None:
+    # `products` and `similar` are lists of ten to the estimate, objects cost one
+    one_level = post(gateway, "{ products { id } }")
+    two_levels = post(gateway, "{ products { id similar { id } } }")
+
+    assert one_level.json()["extensions"]["cost"] == {"estimated": 10, "max": 5000}
+    assert two_levels.json()["extensions"]["cost"] == {"estimated": 10 + 100, "max": 5000}
+    assert two_levels.json()["data"]["products"][0]["similar"] == [{"id": "2"}]
+
+
+def test_an_operation_over_the_cost_maximum_is_refused(gateway: Gateway) -> None:
+    response = post(gateway, "{ products { similar { similar { similar { id } } } } }")
+
+    assert response.status_code < 500
+    assert response.json().get("data") is None
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "COST_ESTIMATED_TOO_EXPENSIVE"
+    assert error["extensions"]["cost"] == {"estimated": 11110, "max": 5000}
+
+
 def test_too_many_aliases_are_rejected(gateway: Gateway) -> None:
     def aliases(n: int) -> str:
         return "{ " + " ".join(f"a{i}: reviewCount" for i in range(n)) + " }"
@@ -264,7 +296,7 @@ def test_unreachable_subgraph_gives_a_generic_error(
 def test_other_subgraphs_keep_working_when_one_is_down(locked_gateway: Gateway) -> None:
     response = post(locked_gateway, "{ products { id name } }")
 
-    assert response.json() == {
+    assert without_cost(response) == {
         "data": {"products": [{"id": "1", "name": "Teapot"}, {"id": "2", "name": "Kettle"}]}
     }
 
@@ -325,7 +357,7 @@ def test_graphiql_page_is_served_with_every_asset_inlined(gateway: Gateway) -> N
 def test_introspection_is_on_by_default(gateway: Gateway) -> None:
     response = post(gateway, "{ __schema { queryType { name } } }")
 
-    assert response.json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+    assert without_cost(response) == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
 
 
 def test_introspection_off_also_hides_graphiql_and_suggestions(locked_gateway: Gateway) -> None:
@@ -407,7 +439,7 @@ def test_csrf_lets_json_posts_and_marked_gets_through(gateway: Gateway) -> None:
     )
 
     assert post(gateway, "{ reviewCount }").status_code == 200
-    assert marked_get.json() == {"data": {"reviewCount": 3}}
+    assert without_cost(marked_get) == {"data": {"reviewCount": 3}}
 
 
 # --- probes and metrics ---------------------------------------------------------

@@ -153,6 +153,19 @@ def test_twenty_deep_query_is_refused_before_any_subgraph_call(gateway: Gateway)
     assert "depth limit of 12" in messages(response)[0]
 
 
+def test_an_operation_over_the_cost_maximum_is_refused_and_no_estimate_is_reported(
+    gateway: Gateway,
+) -> None:
+    cheap = ask(gateway, "{ products { id similar { id } } }")
+    costly = ask(gateway, "{ products { similar { similar { similar { id } } } } }")
+
+    assert cheap.json()["data"]["products"][0] == {"id": "1", "similar": [{"id": "2"}]}
+    assert "cost" not in cheap.json().get("extensions", {})
+    assert costly.status_code < 500
+    assert costly.json().get("data") is None
+    assert codes(costly) == ["COST_ESTIMATED_TOO_EXPENSIVE"]
+
+
 def test_too_many_tokens_are_refused(gateway: Gateway) -> None:
     response = ask(gateway, "{ products { " + " ".join(["id"] * 2100) + " } }")
 

@@ -24,9 +24,11 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
 from shared import net
+from shared.graphql.cost import at_most
 
 FEDERATION_VERSION: Final = "2.11"
 PRODUCT_NAMES = {"1": "Teapot", "2": "Kettle"}
+ASSUMED_LIST_SIZE = 10
 REVIEWS = {"1": ["Brews well."], "2": ["Loud.", "Fast."]}
 INTERNAL_HOST = "db-primary.internal.minishop:5432"
 NOT_FOUND_MESSAGE = "No product with that id."
@@ -72,12 +74,23 @@ class Product:
 
     @strawberry.field
     def related(self) -> list[Product]:
-        """Self-referencing, so a query can be made arbitrarily deep."""
-        return [_product(key) for key in PRODUCT_NAMES if key != self.id]
+        """Self-referencing, so a query can be made arbitrarily deep (the cost
+        estimate counts a list without @listSize once)."""
+        return _others(self.id)
+
+    @strawberry.field(directives=[at_most(ASSUMED_LIST_SIZE)])
+    def similar(self) -> list[Product]:
+        """`related` as the cost estimate sees a list of ten: `products` and
+        three levels of it are 10 + 100 + 1,000 + 10,000 objects."""
+        return _others(self.id)
 
     @classmethod
     def resolve_reference(cls, id: strawberry.ID) -> Product:
         return _product(id)
+
+
+def _others(key: str) -> list[Product]:
+    return [_product(other) for other in PRODUCT_NAMES if other != key]
 
 
 def _product(key: str) -> Product:
@@ -86,7 +99,7 @@ def _product(key: str) -> Product:
 
 @strawberry.type
 class ProductsQuery:
-    @strawberry.field
+    @strawberry.field(directives=[at_most(ASSUMED_LIST_SIZE)])
     def products(self) -> list[Product]:
         return [_product(key) for key in PRODUCT_NAMES]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from shared.graphql.cost import PAGE
 from shared.graphql.errors import bad_user_input
 from shared.graphql.ids import parse_id, try_parse_id
 from shared.graphql.pagination import Connection, build_connection, decode_cursor, page_size
@@ -41,7 +42,8 @@ class Query:
 
     @strawberry.field(
         description="(admin) Users, newest first, a page at a time; `search` keeps those "
-        "whose e-mail or name contains it (any case)."
+        "whose e-mail or name contains it (any case).",
+        directives=[PAGE],
     )
     async def users(
         self,
@@ -69,7 +71,10 @@ class Query:
             count_total=lambda: admin.count(search=search),
         )
 
-    @strawberry.field(description="(admin) Partner API clients, newest first, revoked ones too.")
+    @strawberry.field(
+        description="(admin) Partner API clients, newest first, revoked ones too.",
+        directives=[PAGE],
+    )
     async def api_clients(
         self, info: AccountsInfo, first: int | None = 20, after: str | None = None
     ) -> Connection[ApiClient]:

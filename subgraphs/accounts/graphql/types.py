@@ -9,10 +9,12 @@ import strawberry
 from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
+from shared.graphql.cost import at_most
 from shared.graphql.errors import forbidden, unauthenticated
 from shared.graphql.ids import try_parse_id
 from subgraphs.accounts.graphql.loaders import addresses_by_user_id_loader, user_by_id_loader
 from subgraphs.accounts.models import AddressRow, ApiClientRow, UserRow
+from subgraphs.accounts.service.addresses import MAX_ADDRESSES
 
 AccountsInfo = Info[RequestContext, None]
 
@@ -92,7 +94,10 @@ class User:
         row = await info.context.loader(user_by_id_loader).load(user_id)
         return cls.from_row(row) if row else None
 
-    @strawberry.field(description="The user's address book, the oldest first.")
+    @strawberry.field(
+        description="The user's address book, the oldest first.",
+        directives=[at_most(MAX_ADDRESSES)],
+    )
     async def addresses(self, info: AccountsInfo) -> list[Address]:
         # Every way to a User already checks this; checked again because an
         # address book must never leak through a path added later.

@@ -10,11 +10,15 @@ from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
+from shared.graphql.cost import at_most
 from shared.graphql.errors import UserError, forbidden
 from shared.graphql.ids import format_cart_item_id, parse_cart_item_id
 from subgraphs.cart.ids import cart_id_for
 from subgraphs.cart.repository import StoredCart
 from subgraphs.cart.service import CartService, CartServices
+
+# The estimate's size of a cart: the default `max_lines` (subgraphs/cart/settings.py).
+LINES_AT_MOST = 100
 
 CartInfo = Info[RequestContext, None]
 
@@ -50,7 +54,7 @@ class CartItem:
 @strawberry.federation.type(keys=["id"])
 class Cart:
     id: strawberry.ID
-    items: list[CartItem]
+    items: list[CartItem] = strawberry.field(directives=[at_most(LINES_AT_MOST)])
     total_quantity: int
     updated_at: datetime
 

@@ -7,12 +7,19 @@ from decimal import Decimal
 
 import strawberry
 
+from shared.graphql.cost import PAGE, at_most
 from shared.graphql.errors import bad_user_input
 from shared.graphql.ids import parse_id, try_parse_id
 from shared.graphql.pagination import Connection, build_connection, decode_cursor, page_size
 from subgraphs.catalog.graphql.common import services
 from subgraphs.catalog.graphql.loaders import category_by_id_loader, product_by_id_loader
-from subgraphs.catalog.graphql.types import CatalogInfo, Category, Product, ProductSort
+from subgraphs.catalog.graphql.types import (
+    CATEGORIES_AT_MOST,
+    CatalogInfo,
+    Category,
+    Product,
+    ProductSort,
+)
 from subgraphs.catalog.repository import ProductOrder, ProductQuery
 from subgraphs.catalog.repository.views import ProductView
 
@@ -111,7 +118,8 @@ class Query:
 
     @strawberry.field(
         description="Active products, filtered and sorted, a page at a time. Public; a "
-        "partner client needs the catalog:read scope."
+        "partner client needs the catalog:read scope.",
+        directives=[PAGE],
     )
     async def products(
         self,
@@ -140,7 +148,9 @@ class Query:
             in_stock=filter.in_stock,
         )
 
-    @strawberry.field(description="The top-level categories.")
+    @strawberry.field(
+        description="The top-level categories.", directives=[at_most(CATEGORIES_AT_MOST)]
+    )
     async def categories(self, info: CatalogInfo) -> list[Category]:
         rows = await services(info).browsing.root_categories()
         return [Category.from_row(row) for row in rows]

@@ -11,6 +11,7 @@ from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
+from shared.graphql.cost import PAGE, at_most
 from shared.graphql.errors import forbidden
 from shared.graphql.ids import try_parse_id
 from shared.graphql.money import Money, money
@@ -23,6 +24,9 @@ from subgraphs.catalog.graphql.loaders import (
 from subgraphs.catalog.graphql.stock_movements import StockMovement, movements_page
 from subgraphs.catalog.models import CategoryRow, ProductRow
 from subgraphs.catalog.repository.views import ProductView
+
+# A shop's category tree stays small; the estimate assumes no more per level.
+CATEGORIES_AT_MOST = 20
 
 CatalogInfo = Info[RequestContext, None]
 
@@ -69,12 +73,14 @@ class Category:
         row = await info.context.loader(category_by_id_loader).load(self.row.parent_id)
         return Category.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(directives=[at_most(CATEGORIES_AT_MOST)])
     async def children(self, info: CatalogInfo) -> list[Category]:
         rows = await info.context.loader(children_by_parent_loader).load(self.row.id)
         return [Category.from_row(row) for row in rows]
 
-    @strawberry.field(description="Active products of this category and its subcategories.")
+    @strawberry.field(
+        description="Active products of this category and its subcategories.", directives=[PAGE]
+    )
     async def products(
         self,
         info: CatalogInfo,
@@ -139,7 +145,9 @@ class Product:
         row = await info.context.loader(category_by_id_loader).load(self.row.category_id)
         return Category.from_row(row) if row else None
 
-    @strawberry.field(description="(admin) Every change to this product's stock, newest first.")
+    @strawberry.field(
+        description="(admin) Every change to this product's stock, newest first.", directives=[PAGE]
+    )
     async def stock_movements(
         self, info: CatalogInfo, first: int | None = 20, after: str | None = None
     ) -> Connection[StockMovement]:

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from shared.db.keyset import parse_key
 from shared.graphql.context import RequestContext
+from shared.graphql.cost import PAGE
 from shared.graphql.errors import bad_user_input, forbidden
 from shared.graphql.ids import try_parse_id
 from shared.graphql.pagination import Connection, build_connection, decode_cursor, page_size
@@ -107,7 +108,9 @@ class User:
         ensure_can_see_notifications_of(info, id)
         return cls(id=strawberry.ID(id))
 
-    @strawberry.field(description="(user: own) (admin) The user's messages, newest first.")
+    @strawberry.field(
+        description="(user: own) (admin) The user's messages, newest first.", directives=[PAGE]
+    )
     async def notifications(
         self, info: NotificationsInfo, first: int | None = 20, after: str | None = None
     ) -> Connection[Notification]:

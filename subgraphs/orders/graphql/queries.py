@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from shared.graphql.cost import PAGE
 from shared.graphql.ids import parse_id
 from shared.graphql.pagination import Connection, build_connection, page_size
 from subgraphs.orders import models, repository
@@ -28,7 +29,10 @@ class Query:
         row = await info.context.loader(order_by_id_loader).load(parse_id(id))
         return Order.from_row(row) if row is not None and may_see(info, row) else None
 
-    @strawberry.field(description="(admin) Every order, newest first, optionally of one status.")
+    @strawberry.field(
+        description="(admin) Every order, newest first, optionally of one status.",
+        directives=[PAGE],
+    )
     async def orders(
         self,
         info: OrdersInfo,

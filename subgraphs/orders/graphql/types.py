@@ -9,6 +9,7 @@ import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 
+from shared.graphql.cost import PAGE, at_most
 from shared.graphql.errors import forbidden
 from shared.graphql.ids import try_parse_id
 from shared.graphql.money import Money, money
@@ -27,6 +28,10 @@ from subgraphs.orders.graphql.loaders import (
     status_changes_by_order_id_loader,
 )
 from subgraphs.orders.models import OrderItemRow, OrderRow, OrderStatusChangeRow
+
+# An order has the lines of a cart (at most 100) and a short status history.
+LINES_AT_MOST = 100
+STATUS_CHANGES_AT_MOST = 12
 
 
 @strawberry.enum
@@ -147,12 +152,15 @@ class Order:
         row = await info.context.loader(order_by_id_loader).load(order_id)
         return cls.from_row(row) if row is not None and may_see(info, row) else None
 
-    @strawberry.field
+    @strawberry.field(directives=[at_most(LINES_AT_MOST)])
     async def items(self, info: OrdersInfo) -> list[OrderItem]:
         rows = await info.context.loader(items_by_order_id_loader).load(self.row.id)
         return [OrderItem.from_row(row, self.row.currency) for row in rows]
 
-    @strawberry.field(description="Every status the order has had, the oldest first.")
+    @strawberry.field(
+        description="Every status the order has had, the oldest first.",
+        directives=[at_most(STATUS_CHANGES_AT_MOST)],
+    )
     async def status_history(self, info: OrdersInfo) -> list[OrderStatusChange]:
         rows = await info.context.loader(status_changes_by_order_id_loader).load(self.row.id)
         return [OrderStatusChange.from_row(row) for row in rows]
@@ -173,7 +181,9 @@ class User:
         ensure_can_see_orders_of(info, id)
         return cls(id=strawberry.ID(id))
 
-    @strawberry.field(description="The user's orders, newest first (the user and admins only).")
+    @strawberry.field(
+        description="The user's orders, newest first (the user and admins only).", directives=[PAGE]
+    )
     async def orders(
         self, info: OrdersInfo, first: int | None = 20, after: str | None = None
     ) -> Connection[Order]:

@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from shared.auth.principal import Principal
 from shared.graphql.context import RequestContext
+from shared.graphql.cost import at_most
 from shared.graphql.ids import try_parse_id
 from shared.graphql.money import Money, money
 from subgraphs.payments.graphql.loaders import (
@@ -24,6 +25,10 @@ from subgraphs.payments.graphql.loaders import (
 )
 from subgraphs.payments.models import PaymentRow, RefundRow
 from subgraphs.payments.models import PaymentStatus as StoredStatus
+
+# One charge per order (retries reuse it); refunds are few.
+PAYMENTS_AT_MOST = 3
+REFUNDS_AT_MOST = 10
 
 PaymentsInfo = Info[RequestContext, None]
 
@@ -85,7 +90,10 @@ class Order:
         rows = await info.context.loader(payments_by_order_id_loader).load(order_id)
         return cls(id=strawberry.ID(id), rows=rows)
 
-    @strawberry.field(description="(user: own) (admin) The payments of this order.")
+    @strawberry.field(
+        description="(user: own) (admin) The payments of this order.",
+        directives=[at_most(PAYMENTS_AT_MOST)],
+    )
     async def payments(self, info: PaymentsInfo) -> list[Payment]:
         rows = self.rows
         if rows is None:
@@ -128,7 +136,10 @@ class Payment:
     async def resolve_reference(cls, info: PaymentsInfo, id: str) -> Payment | None:
         return await load_payment(info, id)
 
-    @strawberry.field(description="Refunds taken from this payment, oldest first.")
+    @strawberry.field(
+        description="Refunds taken from this payment, oldest first.",
+        directives=[at_most(REFUNDS_AT_MOST)],
+    )
     async def refunds(self, info: PaymentsInfo) -> list[Refund]:
         rows = await info.context.loader(refunds_by_payment_id_loader).load(self.row.id)
         return [Refund.from_row(row, self.row.currency) for row in rows]

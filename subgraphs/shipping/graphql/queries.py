@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from shared.graphql.cost import at_most
 from subgraphs.shipping.graphql.types import (
     Shipment,
     ShippingInfo,
@@ -12,10 +13,15 @@ from subgraphs.shipping.graphql.types import (
 )
 from subgraphs.shipping.service import ShippingServices
 
+METHODS_AT_MOST = 5
+
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The ways an order can be shipped, with their price.")
+    @strawberry.field(
+        description="The ways an order can be shipped, with their price.",
+        directives=[at_most(METHODS_AT_MOST)],
+    )
     def shipping_methods(self, info: ShippingInfo) -> list[ShippingMethod]:
         methods = info.context.parts_as(ShippingServices).methods
         return [ShippingMethod.from_method(method) for method in methods.all()]

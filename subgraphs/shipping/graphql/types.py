@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from shared.auth.principal import Principal
 from shared.graphql.context import RequestContext
+from shared.graphql.cost import at_most
 from shared.graphql.ids import try_parse_id
 from shared.graphql.money import Money, money
 from shared.validation import parse_uuid
@@ -26,6 +27,8 @@ from subgraphs.shipping.graphql.loaders import (
 )
 from subgraphs.shipping.models import ShipmentRow, TrackingEventRow
 from subgraphs.shipping.service.methods import ShippingMethod as Method
+
+TRACKING_EVENTS_AT_MOST = 20
 
 ShippingInfo = Info[RequestContext, None]
 PARTNER_SCOPE = "shipping:read"
@@ -143,7 +146,10 @@ class Shipment:
         row = await info.context.loader(shipment_by_id_loader).load(shipment_id)
         return visible_shipment(info, row)
 
-    @strawberry.field(description="Every change of status, oldest first.")
+    @strawberry.field(
+        description="Every change of status, oldest first.",
+        directives=[at_most(TRACKING_EVENTS_AT_MOST)],
+    )
     async def events(self, info: ShippingInfo) -> list[TrackingEvent]:
         rows = await info.context.loader(events_by_shipment_id_loader).load(self.row.id)
         return [TrackingEvent.from_row(row) for row in rows]
