@@ -19,17 +19,11 @@ import jwt
 import pytest
 
 from tests.e2e.conftest import Stack
-from tests.support.accounts import login
+from tests.support.accounts import LOGIN, REGISTER, login
 from tests.support.graphql import GraphQLClient
 
 AUTH = "user { id email name roles } accessToken refreshToken expiresIn"
 ERRORS = "userErrors { field message code }"
-REGISTER = f"""
-mutation Register($input: RegisterInput!) {{ register(input: $input) {{ {AUTH} {ERRORS} }} }}
-"""
-LOGIN = f"""
-mutation Login($input: LoginInput!) {{ login(input: $input) {{ {AUTH} {ERRORS} }} }}
-"""
 REFRESH = f"""
 mutation Refresh($token: String!) {{
   refreshToken(refreshToken: $token) {{ {AUTH} {ERRORS} }}

@@ -20,19 +20,10 @@ import pytest
 from shared.devstack.config import REPO_ROOT
 from tests.devstack.launch import StackPorts, launch
 from tests.e2e.conftest import READY_LIMIT_SECONDS, Stack, describe, stop_stack
+from tests.support.accounts import LOGIN, REGISTER
 from tests.support.graphql import GraphQLClient
 
 MINISHOP = Path(sys.executable).with_name("minishop")
-LOGIN = """
-mutation Login($input: LoginInput!) {
-  login(input: $input) { accessToken userErrors { code message } }
-}
-"""
-REGISTER = """
-mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken userErrors { code message } }
-}
-"""
 ATTACKER = "203.0.113.5"
 BYSTANDER = "198.51.100.7"
 PASSWORD = "e2e correct horse"

@@ -10,18 +10,9 @@ import httpx
 from shared.devstack.process import port_is_free
 from tests.devstack.launch import processes_started_for
 from tests.e2e.conftest import READY_LIMIT_SECONDS, describe, start_stack, stop_stack
+from tests.support.accounts import LOGIN, REGISTER
 from tests.support.graphql import GraphQLClient
 
-REGISTER = """
-mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken user { email } userErrors { code } }
-}
-"""
-LOGIN = """
-mutation Login($input: LoginInput!) {
-  login(input: $input) { accessToken userErrors { code } }
-}
-"""
 ME = "query { me { email } }"
 USER = {"email": "lifecycle@example.com", "password": "kept across restarts", "name": "Life"}
 

@@ -26,15 +26,11 @@ from tests.events.support import (
     stream_length_is,
     wait_for,
 )
+from tests.support.accounts import REGISTER
 from tests.support.services import running_service
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTS_STREAM = fast_settings().stream("accounts")
-REGISTER = """
-mutation Register($input: RegisterInput!) {
-  register(input: $input) { user { id email } userErrors { code } }
-}
-"""
 
 
 @pytest.fixture

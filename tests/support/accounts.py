@@ -7,15 +7,18 @@ import uuid
 
 from tests.support.graphql import GraphQLClient
 
-REGISTER = """
-mutation Register($input: RegisterInput!) {
-  register(input: $input) { user { id } accessToken userErrors { code message } }
-}
+# The one copy of the sign-up and sign-in documents every test uses.
+SESSION_FIELDS = "user { id email name roles } accessToken refreshToken expiresIn"
+USER_ERRORS = "userErrors { field message code }"
+REGISTER = f"""
+mutation Register($input: RegisterInput!) {{
+  register(input: $input) {{ {SESSION_FIELDS} {USER_ERRORS} }}
+}}
 """
-LOGIN = """
-mutation Login($input: LoginInput!) {
-  login(input: $input) { accessToken userErrors { code message } }
-}
+LOGIN = f"""
+mutation Login($input: LoginInput!) {{
+  login(input: $input) {{ {SESSION_FIELDS} {USER_ERRORS} }}
+}}
 """
 
 

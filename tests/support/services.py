@@ -19,6 +19,7 @@ from shared.app import ServiceState
 from shared.auth.keys import public_jwk
 from shared.auth.verifier import StaticKeySource, TokenVerifier
 from shared.events.settings import events_settings
+from shared.internal import HEADER, mint_service_token
 from shared.services import ServiceSpec
 from shared.settings import platform_settings
 from subgraphs.accounts.tokens import SigningKeys, TokenIssuer
@@ -45,6 +46,15 @@ def mint_token(subject: str, roles: list[str] | None = None, **kwargs: Any) -> s
     """A valid access token, signed as accounts would sign it (valid for the whole run)."""
     issuer = token_issuer(TEST_TOKEN_TTL_SECONDS)
     return issuer.issue(subject, roles=roles or ["CUSTOMER"], **kwargs).token
+
+
+def service_headers(caller: str, audience: str) -> dict[str, str]:
+    """The credential `caller` sends `audience` over the internal API, made with
+    the secret the services of the tests share."""
+    token = mint_service_token(
+        platform_settings().internal_secret, caller=caller, audience=audience
+    )
+    return {HEADER: token}
 
 
 @contextmanager

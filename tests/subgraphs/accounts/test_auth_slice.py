@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from tests.support.accounts import LOGIN, REGISTER
 from tests.support.services import RunningService, mint_token
 
-REGISTER = """
-mutation Register($input: RegisterInput!) {
-  register(input: $input) {
-    user { id email name roles }
-    accessToken refreshToken expiresIn
-    userErrors { field message code }
-  }
-}
-"""
-LOGIN = """
-mutation Login($input: LoginInput!) {
-  login(input: $input) { user { id email } accessToken userErrors { field code message } }
-}
-"""
 ME = "query Me { me { id email name roles createdAt } }"
 
 

@@ -11,7 +11,7 @@ from shared.internal import HEADER, InternalCallError, InternalClient, mint_serv
 from shared.settings import platform_settings
 from subgraphs.accounts.internal.models import AddressSnapshot
 from tests.subgraphs.accounts.conftest import Member, create_user
-from tests.support.services import RunningService
+from tests.support.services import RunningService, service_headers
 
 ADD = """
 mutation Add($input: AddressInput!) {
@@ -28,12 +28,6 @@ ADDRESS = {
     "country": "gb",
     "phone": "+44 20 7946 0000",
 }
-
-
-def token(caller: str) -> str:
-    return mint_service_token(
-        platform_settings().internal_secret, caller=caller, audience="accounts"
-    )
 
 
 def client(accounts: RunningService, caller: str) -> InternalClient:
@@ -78,7 +72,7 @@ async def test_another_users_or_an_unknown_address_is_not_found(accounts: Runnin
     owner = await create_user(accounts)
     stranger = await create_user(accounts)
     address_id = await add_address(accounts, owner)
-    headers = {HEADER: token("orders")}
+    headers = service_headers("orders", "accounts")
 
     for user_id, wanted in [(stranger.id, address_id), (owner.id, str(uuid.uuid4()))]:
         response = await accounts.http.get(path(user_id, wanted), headers=headers)

@@ -16,20 +16,11 @@ from typing import Any
 import pytest
 
 from tests.subgraphs.accounts.conftest import create_user, rows, start_accounts
+from tests.support.accounts import LOGIN, REGISTER
 from tests.support.databases import DatabaseFactory
 from tests.support.graphql import GraphQLResponse
 from tests.support.services import RunningService
 
-REGISTER = """
-mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken refreshToken userErrors { message code } }
-}
-"""
-LOGIN = """
-mutation Login($input: LoginInput!) {
-  login(input: $input) { accessToken refreshToken userErrors { message code } }
-}
-"""
 REFRESH = """
 mutation Refresh($token: String!) {
   refreshToken(refreshToken: $token) { accessToken refreshToken userErrors { message code } }

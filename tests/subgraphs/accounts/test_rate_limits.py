@@ -15,19 +15,10 @@ from argon2 import PasswordHasher
 
 from shared.net import CLIENT_ADDRESS_HEADER, request_key, sign_client_address
 from tests.subgraphs.accounts.conftest import PASSWORD, codes, create_user, start_accounts
+from tests.support.accounts import LOGIN, REGISTER
 from tests.support.databases import DatabaseFactory
 from tests.support.services import RunningService
 
-LOGIN = """
-mutation Login($input: LoginInput!) {
-  login(input: $input) { accessToken userErrors { field message code } }
-}
-"""
-REGISTER = """
-mutation Register($input: RegisterInput!) {
-  register(input: $input) { accessToken userErrors { field message code } }
-}
-"""
 LIMITS = {
     "ACCOUNTS_LOGIN_LIMIT_PER_EMAIL": "3",
     "ACCOUNTS_LOGIN_LIMIT_PER_ADDRESS": "5",

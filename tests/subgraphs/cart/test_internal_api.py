@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from shared.internal import HEADER, InternalClient, mint_service_token
-from shared.settings import platform_settings
+from shared.internal import HEADER, InternalClient
 from subgraphs.cart.internal.models import CartContents
 from tests.subgraphs.cart.support import product_ids
-from tests.support.services import RunningService, mint_token
+from tests.support.services import RunningService, mint_token, service_headers
 
 ALICE = "aaaaaaaa-0000-4000-8000-0000000000d1"
 NOBODY = "cccccccc-0000-4000-8000-0000000000d2"
@@ -19,13 +18,6 @@ mutation Add($productId: ID!, $quantity: Int!) {
 }
 """
 CLEAR = "mutation { clearCart { userErrors { code } } }"
-
-
-def service_token(caller: str, audience: str = "cart") -> dict[str, str]:
-    token = mint_service_token(
-        platform_settings().internal_secret, caller=caller, audience=audience
-    )
-    return {HEADER: token}
 
 
 async def test_orders_reads_the_lines_in_cart_order(
@@ -38,7 +30,9 @@ async def test_orders_reads_the_lines_in_cart_order(
     await alice.execute(ADD, {"productId": first, "quantity": 1})
     await alice.execute(ADD, {"productId": second, "quantity": 1})
     # When orders reads it
-    response = await cart.http.get(f"/internal/carts/{ALICE}", headers=service_token("orders"))
+    response = await cart.http.get(
+        f"/internal/carts/{ALICE}", headers=service_headers("orders", "cart")
+    )
     # Then it gets exactly this shape
     assert response.status_code == 200
     body = response.json()
@@ -69,7 +63,7 @@ async def test_the_shared_client_reads_it_as_a_typed_answer(
 
 async def test_a_user_without_a_cart_has_no_lines(bare_cart: RunningService) -> None:
     response = await bare_cart.http.get(
-        f"/internal/carts/{NOBODY}", headers=service_token("orders")
+        f"/internal/carts/{NOBODY}", headers=service_headers("orders", "cart")
     )
     assert (response.status_code, response.json()) == (
         200,
@@ -80,7 +74,9 @@ async def test_a_user_without_a_cart_has_no_lines(bare_cart: RunningService) -> 
 async def test_an_emptied_cart_has_no_lines_but_a_change_time(bare_cart: RunningService) -> None:
     await bare_cart.graphql.as_user(mint_token(ALICE)).execute(CLEAR)
     body = (
-        await bare_cart.http.get(f"/internal/carts/{ALICE}", headers=service_token("orders"))
+        await bare_cart.http.get(
+            f"/internal/carts/{ALICE}", headers=service_headers("orders", "cart")
+        )
     ).json()
     assert body["lines"] == [] and body["updated_at"] is not None
 
@@ -92,7 +88,7 @@ async def test_without_a_valid_service_token_it_is_unauthenticated(
         {},
         {HEADER: "Bearer not-a-service-token"},
         {"authorization": f"Bearer {mint_token(ALICE)}"},
-        service_token("orders", audience="catalog"),
+        service_headers("orders", "catalog"),
     ):
         response = await bare_cart.http.get(f"/internal/carts/{ALICE}", headers=headers)
         assert (response.status_code, response.json()["error"]["code"]) == (
@@ -104,7 +100,7 @@ async def test_without_a_valid_service_token_it_is_unauthenticated(
 async def test_services_other_than_orders_are_forbidden(bare_cart: RunningService) -> None:
     for caller in ("catalog", "cart", "notifications"):
         response = await bare_cart.http.get(
-            f"/internal/carts/{ALICE}", headers=service_token(caller)
+            f"/internal/carts/{ALICE}", headers=service_headers(caller, "cart")
         )
         assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
 
@@ -112,7 +108,7 @@ async def test_services_other_than_orders_are_forbidden(bare_cart: RunningServic
 async def test_a_malformed_user_id_is_a_typed_422(bare_cart: RunningService) -> None:
     for user_id in ("not-a-uuid", "%00", "aaaaaaaa-0000-4000-8000-00000000000%0A", "1" * 500):
         response = await bare_cart.http.get(
-            f"/internal/carts/{user_id}", headers=service_token("orders")
+            f"/internal/carts/{user_id}", headers=service_headers("orders", "cart")
         )
         assert response.status_code == 422, user_id
         error = response.json()["error"]

@@ -9,19 +9,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from shared.internal import HEADER, InternalCallError, InternalClient, mint_service_token
+from shared.internal import HEADER, InternalCallError, InternalClient
 from shared.services import service
-from shared.settings import platform_settings
 from subgraphs.catalog.internal.models import ProductLookup, ProductLookupRequest, Reservation
 from tests.subgraphs.catalog.support import ARCHIVE_PRODUCT, admin, create_product, sql
 from tests.support.databases import DatabaseFactory
-from tests.support.services import RunningService, running_service
-
-
-def orders_token(caller: str = "orders") -> str:
-    return mint_service_token(
-        platform_settings().internal_secret, caller=caller, audience="catalog"
-    )
+from tests.support.services import RunningService, running_service, service_headers
 
 
 def client(catalog: RunningService, caller: str) -> InternalClient:
@@ -78,10 +71,9 @@ async def test_lookup_tells_what_exists_and_is_for_sale(catalog: RunningService)
 
 
 async def test_lookup_refuses_oversized_batches(catalog: RunningService) -> None:
-    token = orders_token(caller="cart")
     ids = [str(uuid.uuid4()) for _ in range(501)]
     response = await catalog.http.post(
-        "/internal/products/lookup", json={"ids": ids}, headers={HEADER: token}
+        "/internal/products/lookup", json={"ids": ids}, headers=service_headers("cart", "catalog")
     )
     assert (response.status_code, response.json()["error"]["code"]) == (422, "INVALID_REQUEST")
 
@@ -130,7 +122,7 @@ async def test_the_app_sweeps_expired_holds_by_itself(sweeping_catalog: RunningS
             "lines": [{"product_id": product["id"], "quantity": 2}],
             "ttl_seconds": 1,
         },
-        headers={HEADER: orders_token()},
+        headers=service_headers("orders", "catalog"),
     )
     assert response.json()["status"] == "RESERVED"
     status = "RESERVED"

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from shared.internal import HEADER, InternalCallError, InternalClient, mint_service_token
-from shared.settings import platform_settings
+from shared.internal import InternalCallError, InternalClient
 from subgraphs.catalog.internal.models import Reservation, ReservationLine, ReserveRequest
 from tests.subgraphs.catalog.conftest import services
 from tests.subgraphs.catalog.support import admin, create_product, events, sql, table_counts
-from tests.support.services import RunningService
+from tests.support.services import RunningService, service_headers
 
 ARCHIVE = "mutation A($id: ID!) { archiveProduct(id: $id) { userErrors { code } } }"
 
@@ -301,10 +300,9 @@ async def test_a_reserve_sweeps_an_expired_hold_on_the_last_unit(catalog: Runnin
 async def test_malformed_reservations_are_refused(
     catalog: RunningService, body: dict[str, Any], status: int, code: str
 ) -> None:
-    token = mint_service_token(
-        platform_settings().internal_secret, caller="orders", audience="catalog"
+    response = await catalog.http.post(
+        "/internal/reservations", json=body, headers=service_headers("orders", "catalog")
     )
-    response = await catalog.http.post("/internal/reservations", json=body, headers={HEADER: token})
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
     assert (await table_counts(catalog))["reservations"] == 0

@@ -11,10 +11,9 @@ import httpx
 import pytest
 
 from shared.devstack.process import free_port
-from shared.internal import HEADER, mint_service_token
-from shared.settings import DEV_INTERNAL_SECRET
 from tests.subgraphs.orders.support import Shop, buyer, eventually, running_shop
 from tests.support.databases import DatabaseFactory
+from tests.support.services import service_headers
 
 RECOVER_AT_ONCE = {"ORDERS_RECOVERY_AFTER_SECONDS": "0"}
 
@@ -27,7 +26,6 @@ async def recovering_shop(databases: DatabaseFactory, redis_url: str) -> AsyncIt
 
 async def reserve(shop: Shop, order_id: uuid.UUID, product_id: str, quantity: int) -> None:
     """Hold stock as checkout does, over the catalog's internal API."""
-    token = mint_service_token(DEV_INTERNAL_SECRET, caller="orders", audience="catalog")
     async with httpx.AsyncClient(base_url=shop.urls["catalog"]) as http:
         response = await http.post(
             "/internal/reservations",
@@ -35,7 +33,7 @@ async def reserve(shop: Shop, order_id: uuid.UUID, product_id: str, quantity: in
                 "order_id": str(order_id),
                 "lines": [{"product_id": product_id, "quantity": quantity}],
             },
-            headers={HEADER: token},
+            headers=service_headers("orders", "catalog"),
         )
     assert response.status_code == 200, response.text
 

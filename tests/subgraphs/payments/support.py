@@ -15,10 +15,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from shared.internal import HEADER, mint_service_token
-from shared.settings import DEV_INTERNAL_SECRET
 from subgraphs.payments.processor.app import create_app
-from tests.support.services import RunningService, mint_token
+from tests.support.services import RunningService, mint_token, service_headers
 
 ADMIN_ID = "00000000-0000-0000-0000-0000000000ad"
 BUYER_ID = "00000000-0000-0000-0000-0000000000b1"
@@ -70,7 +68,7 @@ async def serve_processor(port: int, app: FastAPI | None = None) -> AsyncIterato
 
 
 def orders_headers(caller: str = "orders") -> dict[str, str]:
-    return {HEADER: mint_service_token(DEV_INTERNAL_SECRET, caller=caller, audience="payments")}
+    return service_headers(caller, "payments")
 
 
 def charge_body(**overrides: Any) -> dict[str, Any]:

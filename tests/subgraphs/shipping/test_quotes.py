@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from shared.internal import HEADER, mint_service_token
-from shared.settings import platform_settings
-from tests.support.services import RunningService
+from shared.internal import HEADER
+from tests.support.services import RunningService, service_headers
 
 PATH = "/internal/quotes"
-
-
-def token(caller: str, audience: str = "shipping") -> dict[str, str]:
-    secret = platform_settings().internal_secret
-    return {HEADER: mint_service_token(secret, caller=caller, audience=audience)}
 
 
 @pytest.mark.parametrize(
@@ -45,7 +39,9 @@ async def test_orders_gets_the_price_of_a_method(
     shipping: RunningService, method: str, expected: dict[str, object]
 ) -> None:
     response = await shipping.http.post(
-        PATH, json={"method": method, "currency": "USD"}, headers=token("orders")
+        PATH,
+        json={"method": method, "currency": "USD"},
+        headers=service_headers("orders", "shipping"),
     )
 
     assert response.status_code == 200
@@ -55,7 +51,9 @@ async def test_orders_gets_the_price_of_a_method(
 async def test_the_code_is_read_without_case_or_spaces_and_currency_may_be_left_out(
     shipping: RunningService,
 ) -> None:
-    response = await shipping.http.post(PATH, json={"method": " express "}, headers=token("orders"))
+    response = await shipping.http.post(
+        PATH, json={"method": " express "}, headers=service_headers("orders", "shipping")
+    )
 
     assert response.status_code == 200
     assert response.json()["method"] == "EXPRESS"
@@ -63,7 +61,9 @@ async def test_the_code_is_read_without_case_or_spaces_and_currency_may_be_left_
 
 async def test_an_unknown_method_is_422_with_the_known_codes(shipping: RunningService) -> None:
     response = await shipping.http.post(
-        PATH, json={"method": "TELEPORT", "currency": "USD"}, headers=token("orders")
+        PATH,
+        json={"method": "TELEPORT", "currency": "USD"},
+        headers=service_headers("orders", "shipping"),
     )
 
     assert response.status_code == 422
@@ -74,7 +74,9 @@ async def test_an_unknown_method_is_422_with_the_known_codes(shipping: RunningSe
 
 async def test_another_currency_than_the_stores_is_422(shipping: RunningService) -> None:
     response = await shipping.http.post(
-        PATH, json={"method": "STANDARD", "currency": "EUR"}, headers=token("orders")
+        PATH,
+        json={"method": "STANDARD", "currency": "EUR"},
+        headers=service_headers("orders", "shipping"),
     )
 
     assert response.status_code == 422
@@ -96,7 +98,9 @@ async def test_another_currency_than_the_stores_is_422(shipping: RunningService)
 async def test_a_malformed_body_is_a_clear_422(
     shipping: RunningService, body: dict[str, object]
 ) -> None:
-    response = await shipping.http.post(PATH, json=body, headers=token("orders"))
+    response = await shipping.http.post(
+        PATH, json=body, headers=service_headers("orders", "shipping")
+    )
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] in {"INVALID_REQUEST", "UNKNOWN_SHIPPING_METHOD"}
@@ -107,7 +111,9 @@ async def test_without_a_valid_service_token_it_is_401(shipping: RunningService)
 
     missing = await shipping.http.post(PATH, json=body)
     forged = await shipping.http.post(PATH, json=body, headers={HEADER: "v1.forged.token"})
-    for_catalog = await shipping.http.post(PATH, json=body, headers=token("orders", "catalog"))
+    for_catalog = await shipping.http.post(
+        PATH, json=body, headers=service_headers("orders", "catalog")
+    )
 
     for response in (missing, forged, for_catalog):
         assert (response.status_code, response.json()["error"]["code"]) == (401, "UNAUTHENTICATED")
@@ -115,7 +121,9 @@ async def test_without_a_valid_service_token_it_is_401(shipping: RunningService)
 
 async def test_only_orders_may_ask(shipping: RunningService) -> None:
     response = await shipping.http.post(
-        PATH, json={"method": "STANDARD", "currency": "USD"}, headers=token("cart")
+        PATH,
+        json={"method": "STANDARD", "currency": "USD"},
+        headers=service_headers("cart", "shipping"),
     )
 
     assert (response.status_code, response.json()["error"]["code"]) == (403, "FORBIDDEN")
