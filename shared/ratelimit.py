@@ -17,7 +17,8 @@ does not push its reopening further away.
         ...  # tell the caller to retry in decision.retry_after_seconds
 
 Times come from the Redis server's clock, so several replicas of a service
-agree on the window whatever their own clocks say. When Redis cannot be reached
+agree on the window whatever their own clocks say (a `clock` given to the
+limiter replaces it, for tests that move time on instead of waiting). When Redis cannot be reached
 the call raises: an attempt is refused rather than let through unlimited.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -33,16 +35,20 @@ from redis.asyncio import Redis
 KEY_PREFIX = "ratelimit"
 
 # KEYS: one sorted set per subject. ARGV[1]: a unique member for this attempt;
-# then for each key, its limit and its window in milliseconds.
+# ARGV[2]: the time in milliseconds, or "" for the server's clock; then for
+# each key, its limit and its window in milliseconds.
 # Returns 0 when the attempt was recorded, else the milliseconds until every
 # full key has room again.
 _SCRIPT = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = tonumber(ARGV[2])
+if not now then
+  local clock = redis.call('TIME')
+  now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+end
 local wait = 0
 for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 * i])
-  local window = tonumber(ARGV[2 * i + 1])
+  local limit = tonumber(ARGV[2 * i + 1])
+  local window = tonumber(ARGV[2 * i + 2])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local count = redis.call('ZCARD', key)
   if count >= limit then
@@ -55,7 +61,7 @@ end
 if wait > 0 then return wait end
 for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, now, ARGV[1])
-  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]))
+  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 2]))
 end
 return 0
 """
@@ -102,10 +108,14 @@ ALLOWED = Decision(allowed=True)
 
 
 class SlidingWindowLimiter:
-    def __init__(self, redis: Redis, *, enabled: bool = True) -> None:
+    def __init__(
+        self, redis: Redis, *, enabled: bool = True, clock: Callable[[], int] | None = None
+    ) -> None:
         self._redis = redis
         # MINISHOP_RATE_LIMITS=off: every attempt is allowed and nothing is stored.
         self._enabled = enabled
+        # Milliseconds; None is the Redis server's clock.
+        self._clock = clock
         self._script = redis.register_script(_SCRIPT)
 
     @property
@@ -122,7 +132,7 @@ class SlidingWindowLimiter:
             return ALLOWED
         keys = [limit.key(subject) for limit, subject in checks]
         attempt = uuid.uuid4().hex
-        args: list[str | int] = [attempt]
+        args: list[str | int] = [attempt, "" if self._clock is None else self._clock()]
         for limit, _subject in checks:
             args += [limit.count, limit.window_ms]
         wait = int(await self._script(keys=keys, args=args))

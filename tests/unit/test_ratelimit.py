@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
 from redis.asyncio import Redis
@@ -40,18 +41,36 @@ async def test_subjects_of_one_limit_are_counted_apart(redis: Redis) -> None:
     assert (await limiter.hit((Limit("register:email", 1, 60), "ada@example.com"))).allowed
 
 
+@dataclass
+class FakeClock:
+    """Milliseconds that move only when a test moves them."""
+
+    now_ms: int = 1_700_000_000_000
+
+    def __call__(self) -> int:
+        return self.now_ms
+
+    def advance(self, seconds: float) -> None:
+        self.now_ms += round(seconds * 1000)
+
+
 async def test_the_window_slides_attempt_by_attempt(redis: Redis) -> None:
-    limiter = SlidingWindowLimiter(redis)
-    limit = Limit("burst", 2, 0.4)
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(redis, clock=clock)
+    limit = Limit("burst", 2, 60)
     assert (await limiter.hit((limit, "x"))).allowed
-    await asyncio.sleep(0.2)
+    clock.advance(20)
     assert (await limiter.hit((limit, "x"))).allowed
     refused = await limiter.hit((limit, "x"))
-    assert not refused.allowed and 0 < refused.retry_after_ms <= 200
-    await asyncio.sleep(refused.retry_after_ms / 1000 + 0.02)
+    # Room comes back when the first attempt leaves the window, 40 s from now.
+    assert (refused.allowed, refused.retry_after_ms) == (False, 40_000)
+    clock.advance(39.999)
+    assert not (await limiter.hit((limit, "x"))).allowed
+    clock.advance(0.001)
     # Only the first attempt has left: one slot back, not two (not a fixed window).
     assert (await limiter.hit((limit, "x"))).allowed
-    assert not (await limiter.hit((limit, "x"))).allowed
+    refused_again = await limiter.hit((limit, "x"))
+    assert (refused_again.allowed, refused_again.retry_after_ms) == (False, 20_000)
 
 
 async def test_several_subjects_are_all_counted_or_none(redis: Redis) -> None:
@@ -71,13 +90,16 @@ async def test_several_subjects_are_all_counted_or_none(redis: Redis) -> None:
 
 
 async def test_refused_attempts_do_not_push_the_reopening_back(redis: Redis) -> None:
-    limiter = SlidingWindowLimiter(redis)
-    limit = Limit("burst", 1, 0.3)
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(redis, clock=clock)
+    limit = Limit("burst", 1, 30)
     assert (await limiter.hit((limit, "x"))).allowed
+    waits = []
     for _ in range(5):
-        assert not (await limiter.hit((limit, "x"))).allowed
-        await asyncio.sleep(0.03)
-    await asyncio.sleep(0.2)
+        clock.advance(3)
+        waits.append((await limiter.hit((limit, "x"))).retry_after_ms)
+    assert waits == [27_000, 24_000, 21_000, 18_000, 15_000]
+    clock.advance(15)
     assert (await limiter.hit((limit, "x"))).allowed
 
 

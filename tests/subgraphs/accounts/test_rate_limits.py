@@ -5,8 +5,6 @@ unknown e-mail costs a login as much as a wrong password."""
 from __future__ import annotations
 
 import re
-import statistics
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -168,18 +166,19 @@ async def test_unknown_email_costs_one_argon2_verification_like_a_wrong_password
         return original(self, hash, password)
 
     monkeypatch.setattr(PasswordHasher, "verify", counting)
-    timings: dict[str, list[float]] = {"wrong": [], "unknown": []}
     for _ in range(2):
-        for kind, email in (("wrong", user.email), ("unknown", "ghost@example.com")):
-            started = time.perf_counter()
+        for email in (user.email, "ghost@example.com"):
             payload = await _login(accounts, email, "a wrong password")
-            timings[kind].append(time.perf_counter() - started)
             assert codes(payload) == ["INVALID_CREDENTIALS"]
+
+    # One verification per attempt, each with the same Argon2 parameters (the
+    # same work, so the same time, whatever the machine's load): the unknown
+    # address is checked against a stand-in hash, never answered early.
     assert len(verified) == 4
     assert all(hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$") for hash in verified)
-    # Loose, for a busy CI machine: the verification dominates both paths.
-    wrong, unknown = (statistics.median(timings[k]) for k in ("wrong", "unknown"))
-    assert 0.5 < unknown / wrong < 2, timings
+    wrong, unknown = verified[0::2], verified[1::2]
+    assert len(set(wrong)) == 1 and len(set(unknown)) == 1
+    assert wrong[0] != unknown[0]
 
 
 ISSUE = """
