@@ -32,6 +32,9 @@ from tests.support.services import running_service
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTS_STREAM = fast_settings().stream("accounts")
 
+# The name of the accounts app's outbox relay task (shared/events/relay.py).
+RELAY = "outbox relay (accounts)"
+
 
 @pytest.fixture
 def fresh_events_settings() -> Iterator[None]:
@@ -57,6 +60,8 @@ async def test_a_registration_reaches_a_consumer_of_another_service(
         async with running_service(
             service("accounts"), database_url=producer_url, redis_url=redis_url
         ) as accounts:
+            # In process by default: the relay runs in the app.
+            assert RELAY in {task.get_name() for task in asyncio.all_tasks()}
             result = await accounts.graphql.execute(
                 REGISTER,
                 {"input": {"email": "ada@example.com", "password": "password1", "name": "Ada"}},
@@ -87,7 +92,8 @@ async def test_with_in_process_events_off_the_worker_publishes_and_stops_on_sigt
             REGISTER, {"input": {"email": "bo@example.com", "password": "password1", "name": "Bo"}}
         )
         assert result.ok()["register"]["userErrors"] == []
-        await asyncio.sleep(0.5)  # an in-process relay would have published by now
+        # The app has started: an in-process relay would be running by now.
+        assert RELAY not in {task.get_name() for task in asyncio.all_tasks()}
     unpublished = "SELECT count(*) FROM outbox WHERE published_at IS NULL"
     assert await scalar(producer, unpublished) == 1
     assert await redis.xlen(ACCOUNTS_STREAM) == 0
