@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from tests.support.accounts import register
 from tests.support.graphql import GraphQLClient
+from tests.support.shop import create_product
 
-PRODUCTS = "query First($first: Int!) { products(first: $first, sort: NAME_ASC) { nodes { id } } }"
 ADD = """
 mutation Add($productId: ID!, $quantity: Int! = 1) {
   addToCart(productId: $productId, quantity: $quantity) {
@@ -53,9 +53,10 @@ ARCHIVE = "mutation Archive($id: ID!) { archiveProduct(id: $id) { userErrors { c
 USER_CART = "query Other($id: ID!) { user(id: $id) { id cart { totalQuantity } } }"
 
 
-async def _products(gateway: GraphQLClient, count: int) -> list[str]:
-    nodes = (await gateway.execute(PRODUCTS, {"first": count})).ok()["products"]["nodes"]
-    return [node["id"] for node in nodes]
+async def _products(admin: GraphQLClient, count: int) -> list[str]:
+    """Products of the test's own: the demo catalogue's prices and states stay as seeded."""
+    made = await asyncio.gather(*(create_product(admin, price="7.25") for _ in range(count)))
+    return [product["id"] for product in made]
 
 
 async def test_my_cart_shows_catalog_data_and_current_prices(
@@ -63,7 +64,7 @@ async def test_my_cart_shows_catalog_data_and_current_prices(
 ) -> None:
     _, token = await register(gateway, "Pricey")
     shopper = gateway.as_user(token)
-    first, second = (await _products(gateway, 30))[-2:]
+    first, second = await _products(gateway.as_user(admin_token), 2)
     await shopper.execute(ADD, {"productId": first, "quantity": 2})
     await shopper.execute(ADD, {"productId": second, "quantity": 1})
     cart = (await shopper.execute(MY_CART)).ok()["me"]["cart"]
@@ -90,7 +91,7 @@ async def test_every_cart_operation_and_error_code(
 ) -> None:
     _, token = await register(gateway, "Busy")
     shopper = gateway.as_user(token)
-    first, second, archived = (await _products(gateway, 40))[-3:]
+    first, second, archived = await _products(gateway.as_user(admin_token), 3)
     assert (await shopper.execute(ADD, {"productId": first})).ok()["addToCart"]["userErrors"] == []
     await shopper.execute(ADD, {"productId": second, "quantity": 3})
 
@@ -125,10 +126,10 @@ async def test_every_cart_operation_and_error_code(
         assert "UNAUTHENTICATED" in anonymous.error_codes
 
 
-async def test_twenty_concurrent_adds_make_twenty(gateway: GraphQLClient) -> None:
+async def test_twenty_concurrent_adds_make_twenty(gateway: GraphQLClient, admin_token: str) -> None:
     _, token = await register(gateway, "Eager")
     shopper = gateway.as_user(token)
-    (product,) = (await _products(gateway, 50))[-1:]
+    (product,) = await _products(gateway.as_user(admin_token), 1)
     results = await asyncio.gather(
         *(shopper.execute(ADD, {"productId": product}) for _ in range(20))
     )
@@ -142,7 +143,7 @@ async def test_one_user_cannot_reach_anothers_cart(
 ) -> None:
     alice_id, alice_token = await register(gateway, "Alice")
     bob_id, bob_token = await register(gateway, "Bob")
-    (product,) = (await _products(gateway, 60))[-1:]
+    (product,) = await _products(gateway.as_user(admin_token), 1)
     await gateway.as_user(alice_token).execute(ADD, {"productId": product, "quantity": 4})
     bob = gateway.as_user(bob_token)
     # Bob's own cart and operations never touch Alice's.
