@@ -19,7 +19,7 @@ import jwt
 import pytest
 
 from tests.e2e.conftest import Stack
-from tests.support.accounts import LOGIN, REGISTER, login
+from tests.support.accounts import REGISTER, login, login_payload
 from tests.support.graphql import GraphQLClient
 
 AUTH = "user { id email name roles } accessToken refreshToken expiresIn"
@@ -130,8 +130,7 @@ async def _register(gateway: GraphQLClient, tag: str, password: str = PASSWORD) 
 
 
 async def _login(gateway: GraphQLClient, email: str, password: str = PASSWORD) -> dict[str, Any]:
-    variables = {"input": {"email": email, "password": password}}
-    return dict((await _data(gateway, LOGIN, variables))["login"])
+    return await login_payload(gateway, email, password)
 
 
 def _address(**overrides: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import Any
 
 from tests.support.graphql import GraphQLClient
 
@@ -44,7 +45,16 @@ async def register(client: GraphQLClient, name: str = "Shopper") -> tuple[str, s
 
 
 async def login(client: GraphQLClient, email: str, password: str) -> str:
-    variables = {"input": {"email": email, "password": password}}
-    payload = (await client.execute(LOGIN, variables, **_from_anywhere())).ok()["login"]
+    """Signs in (from an address of its own) and returns the access token."""
+    payload = await login_payload(client, email, password, **_from_anywhere())
     assert payload["userErrors"] == [], payload
     return str(payload["accessToken"])
+
+
+async def login_payload(
+    client: GraphQLClient, email: str, password: str, **headers: str
+) -> dict[str, Any]:
+    """The whole `login` payload, whatever it says: tokens, user and userErrors."""
+    variables = {"input": {"email": email, "password": password}}
+    payload: dict[str, Any] = (await client.execute(LOGIN, variables, **headers)).ok()["login"]
+    return payload

@@ -12,6 +12,7 @@ from tests.subgraphs.accounts.conftest import (
     outbox,
     rows,
 )
+from tests.support.accounts import login_payload
 from tests.support.services import RunningService
 
 UPDATE_PROFILE = """
@@ -40,11 +41,6 @@ NEW_PASSWORD = "a brand new passphrase"
 async def _update(accounts: RunningService, token: str, **input: str | None) -> dict:
     result = await accounts.graphql.as_user(token).execute(UPDATE_PROFILE, {"input": input})
     return result.ok()["updateProfile"]
-
-
-async def _login(accounts: RunningService, email: str, password: str) -> dict:
-    variables = {"input": {"email": email, "password": password}}
-    return (await accounts.graphql.execute(LOGIN, variables)).ok()["login"]
 
 
 async def test_update_profile_renames_and_announces_user_updated(
@@ -90,8 +86,10 @@ async def test_changing_the_email_needs_the_current_password(accounts: RunningSe
     (event,) = await outbox(accounts)
     assert event.type == "UserUpdated" and event.envelope["data"]["email"] == "new@example.com"
     # The new e-mail signs in; the old one is gone.
-    assert (await _login(accounts, "new@example.com", PASSWORD))["userErrors"] == []
-    assert codes(await _login(accounts, user.email, PASSWORD)) == ["INVALID_CREDENTIALS"]
+    assert (await login_payload(accounts.graphql, "new@example.com", PASSWORD))["userErrors"] == []
+    assert codes(await login_payload(accounts.graphql, user.email, PASSWORD)) == [
+        "INVALID_CREDENTIALS"
+    ]
 
 
 async def test_update_profile_codes_and_nothing_written(accounts: RunningService) -> None:
@@ -120,8 +118,8 @@ async def test_change_password_keeps_this_sign_in_and_ends_the_others(
     accounts: RunningService,
 ) -> None:
     user = await create_user(accounts)
-    this_device = await _login(accounts, user.email, PASSWORD)
-    other_device = await _login(accounts, user.email, PASSWORD)
+    this_device = await login_payload(accounts.graphql, user.email, PASSWORD)
+    other_device = await login_payload(accounts.graphql, user.email, PASSWORD)
     variables = {"input": {"currentPassword": PASSWORD, "newPassword": NEW_PASSWORD}}
     changed = await accounts.graphql.as_user(this_device["accessToken"]).execute(
         CHANGE_PASSWORD, variables
@@ -132,8 +130,10 @@ async def test_change_password_keeps_this_sign_in_and_ends_the_others(
     ended = (await refresh(REFRESH, {"token": other_device["refreshToken"]})).ok()
     assert kept["refreshToken"]["userErrors"] == []
     assert codes(ended["refreshToken"]) == ["INVALID_TOKEN"]
-    assert codes(await _login(accounts, user.email, PASSWORD)) == ["INVALID_CREDENTIALS"]
-    assert (await _login(accounts, user.email, NEW_PASSWORD))["userErrors"] == []
+    assert codes(await login_payload(accounts.graphql, user.email, PASSWORD)) == [
+        "INVALID_CREDENTIALS"
+    ]
+    assert (await login_payload(accounts.graphql, user.email, NEW_PASSWORD))["userErrors"] == []
     events = await outbox(accounts)
     assert [event.type for event in events] == ["PasswordChanged"]
     assert events[0].envelope["data"] == {"user_id": user.id}
@@ -162,4 +162,4 @@ async def test_change_password_codes_and_nothing_written(accounts: RunningServic
     assert codes(payload) == ["INVALID_CREDENTIALS"] and payload["user"] is None
     assert payload["userErrors"][0]["field"] == ["currentPassword"]
     assert await outbox(accounts) == []
-    assert (await _login(accounts, user.email, PASSWORD))["userErrors"] == []
+    assert (await login_payload(accounts.graphql, user.email, PASSWORD))["userErrors"] == []

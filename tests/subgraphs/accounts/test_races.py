@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from tests.subgraphs.accounts.conftest import PASSWORD, codes, create_user, rows
+from tests.support.accounts import login_payload
 from tests.support.locks import holding
 from tests.support.services import RunningService
 
@@ -28,12 +29,6 @@ mutation Login($input: LoginInput!) {
 """
 NEW_PASSWORD = "a brand new passphrase"
 LOCK_USER = "SELECT 1 FROM users WHERE id = $1 FOR UPDATE"
-
-
-async def _login(accounts: RunningService, email: str, password: str) -> dict[str, Any]:
-    variables = {"input": {"email": email, "password": password}}
-    payload: dict[str, Any] = (await accounts.graphql.execute(LOGIN, variables)).ok()["login"]
-    return payload
 
 
 async def _call(accounts: RunningService, token: str, query: str, **input: str) -> dict[str, Any]:
@@ -60,7 +55,7 @@ async def test_a_login_that_proved_the_old_password_fails_once_a_change_committe
             )
         )
         await held.until_waiting(1)
-        login = asyncio.create_task(_login(accounts, user.email, PASSWORD))
+        login = asyncio.create_task(login_payload(accounts.graphql, user.email, PASSWORD))
         await held.until_waiting(2)
 
         # When both go on: the change first, the login after it
@@ -77,7 +72,7 @@ async def test_a_login_that_proved_the_old_password_fails_once_a_change_committe
         id=uuid.UUID(user.id),
     )
     assert sessions == []
-    assert (await _login(accounts, user.email, NEW_PASSWORD))["userErrors"] == []
+    assert (await login_payload(accounts.graphql, user.email, NEW_PASSWORD))["userErrors"] == []
 
 
 async def test_two_users_taking_one_email_at_once_one_gets_it_the_other_email_taken(

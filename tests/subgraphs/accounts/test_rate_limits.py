@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 
 from shared.net import CLIENT_ADDRESS_HEADER, request_key, sign_client_address
 from tests.subgraphs.accounts.conftest import PASSWORD, codes, create_user, start_accounts
-from tests.support.accounts import LOGIN, REGISTER
+from tests.support.accounts import REGISTER, login_payload
 from tests.support.databases import DatabaseFactory
 from tests.support.services import RunningService
 
@@ -49,9 +49,7 @@ async def unlimited(databases: DatabaseFactory, redis_url: str) -> AsyncIterator
 async def _login(
     service: RunningService, email: str, password: str, address: str = "10.0.0.1"
 ) -> dict[str, Any]:
-    variables = {"input": {"email": email, "password": password}}
-    result = await service.graphql.execute(LOGIN, variables, **_from(address))
-    return result.ok()["login"]
+    return await login_payload(service.graphql, email, password, **_from(address))
 
 
 async def _register(

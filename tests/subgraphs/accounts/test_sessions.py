@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from shared.auth.keys import public_jwk
 from subgraphs.accounts import passwords
 from tests.subgraphs.accounts.conftest import PASSWORD, codes, create_user, execute, rows
+from tests.support.accounts import login_payload
 from tests.support.services import SIGNING_KEY, RunningService
 
 LOGIN = """
@@ -35,11 +36,6 @@ mutation Logout($token: String!) {
 ME = "query Me { me { id email } }"
 
 
-async def _login(accounts: RunningService, email: str, password: str = PASSWORD) -> dict:
-    variables = {"input": {"email": email, "password": password}}
-    return (await accounts.graphql.execute(LOGIN, variables)).ok()["login"]
-
-
 async def _refresh(accounts: RunningService, token: str) -> dict:
     return (await accounts.graphql.execute(REFRESH, {"token": token})).ok()["refreshToken"]
 
@@ -48,7 +44,7 @@ async def test_access_token_carries_every_claim_and_the_jwks_key_id(
     accounts: RunningService,
 ) -> None:
     user = await create_user(accounts, roles=("CUSTOMER", "ADMIN"))
-    signed_in = await _login(accounts, user.email.upper())
+    signed_in = await login_payload(accounts.graphql, user.email.upper(), PASSWORD)
     token = signed_in["accessToken"]
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "EdDSA"
@@ -68,12 +64,14 @@ async def test_access_token_carries_every_claim_and_the_jwks_key_id(
     assert claims["exp"] - claims["iat"] == 15 * 60 == signed_in["expiresIn"]
     assert len(claims["jti"]) == 32 and "partner" not in claims
     assert claims["sid"]  # the refresh-token family of this sign-in
-    assert signed_in["user"] == {"id": user.id, "email": user.email}
+    signed_in_as = signed_in["user"]
+    assert (signed_in_as["id"], signed_in_as["email"]) == (user.id, user.email)
+    assert signed_in_as["roles"] == ["CUSTOMER", "ADMIN"]
 
 
 async def test_refresh_rotates_and_the_old_token_then_fails(accounts: RunningService) -> None:
     user = await create_user(accounts)
-    first = await _login(accounts, user.email)
+    first = await login_payload(accounts.graphql, user.email, PASSWORD)
     second = await _refresh(accounts, first["refreshToken"])
     assert second["userErrors"] == []
     assert second["refreshToken"] != first["refreshToken"]
@@ -91,8 +89,8 @@ async def test_refresh_rotates_and_the_old_token_then_fails(accounts: RunningSer
 
 async def test_reusing_a_rotated_token_revokes_the_whole_family(accounts: RunningService) -> None:
     user = await create_user(accounts)
-    stolen = (await _login(accounts, user.email))["refreshToken"]
-    other_device = (await _login(accounts, user.email))["refreshToken"]
+    stolen = (await login_payload(accounts.graphql, user.email, PASSWORD))["refreshToken"]
+    other_device = (await login_payload(accounts.graphql, user.email, PASSWORD))["refreshToken"]
     rotated = await _refresh(accounts, stolen)
     # The thief (or the owner) presents the rotated token again.
     reuse = await _refresh(accounts, stolen)
@@ -106,7 +104,7 @@ async def test_two_simultaneous_refreshes_of_one_token_do_not_both_succeed(
     accounts: RunningService,
 ) -> None:
     user = await create_user(accounts)
-    token = (await _login(accounts, user.email))["refreshToken"]
+    token = (await login_payload(accounts.graphql, user.email, PASSWORD))["refreshToken"]
     results = await asyncio.gather(*(_refresh(accounts, token) for _ in range(5)))
     winners = [result for result in results if not result["userErrors"]]
     assert len(winners) == 1
@@ -123,14 +121,14 @@ async def test_refresh_with_unknown_or_expired_token_is_invalid_token(
     assert codes(unknown) == ["INVALID_TOKEN"] and unknown["userErrors"][0]["field"] == [
         "refreshToken"
     ]
-    token = (await _login(accounts, user.email))["refreshToken"]
+    token = (await login_payload(accounts.graphql, user.email, PASSWORD))["refreshToken"]
     await execute(accounts, "UPDATE refresh_tokens SET expires_at = now() - interval '1 second'")
     assert codes(await _refresh(accounts, token)) == ["INVALID_TOKEN"]
 
 
 async def test_refresh_gives_roles_changed_since_sign_in(accounts: RunningService) -> None:
     user = await create_user(accounts)
-    token = (await _login(accounts, user.email))["refreshToken"]
+    token = (await login_payload(accounts.graphql, user.email, PASSWORD))["refreshToken"]
     await execute(accounts, "UPDATE users SET roles = '{CUSTOMER,ADMIN}'")
     refreshed = await _refresh(accounts, token)
     assert refreshed["user"]["roles"] == ["CUSTOMER", "ADMIN"]
@@ -140,8 +138,8 @@ async def test_refresh_gives_roles_changed_since_sign_in(accounts: RunningServic
 
 async def test_logout_ends_that_sign_in_only(accounts: RunningService) -> None:
     user = await create_user(accounts)
-    this_device = (await _login(accounts, user.email))["refreshToken"]
-    other_device = (await _login(accounts, user.email))["refreshToken"]
+    this_device = (await login_payload(accounts.graphql, user.email, PASSWORD))["refreshToken"]
+    other_device = (await login_payload(accounts.graphql, user.email, PASSWORD))["refreshToken"]
     result = (await accounts.graphql.execute(LOGOUT, {"token": this_device})).ok()["logout"]
     assert result == {"success": True, "userErrors": []}
     again = (await accounts.graphql.execute(LOGOUT, {"token": this_device})).ok()["logout"]
@@ -160,17 +158,17 @@ async def test_login_upgrades_a_hash_made_with_old_parameters(accounts: RunningS
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
     assert passwords.needs_rehash(weak)
     await execute(accounts, "UPDATE users SET password_hash = :hash", hash=weak)
-    assert (await _login(accounts, user.email))["userErrors"] == []
+    assert (await login_payload(accounts.graphql, user.email, PASSWORD))["userErrors"] == []
     (stored,) = await rows(accounts, "SELECT password_hash FROM users")
     assert stored.password_hash != weak
     assert not passwords.needs_rehash(stored.password_hash)
     assert "m=65536,t=3,p=4" in stored.password_hash
     # And the password still signs in against the upgraded hash.
-    assert (await _login(accounts, user.email))["userErrors"] == []
+    assert (await login_payload(accounts.graphql, user.email, PASSWORD))["userErrors"] == []
 
 
 async def test_refresh_token_is_not_an_access_token(accounts: RunningService) -> None:
     user = await create_user(accounts)
-    signed_in = await _login(accounts, user.email)
+    signed_in = await login_payload(accounts.graphql, user.email, PASSWORD)
     as_bearer = await accounts.graphql.as_user(signed_in["refreshToken"]).execute(ME)
     assert as_bearer.error_codes == ["UNAUTHENTICATED"]
