@@ -20,15 +20,14 @@ from tests.e2e.test_accounts import (
     CHANGE_PASSWORD,
     CREATE_CLIENT,
     ISSUE_TOKEN,
-    LOGIN,
     ME,
     REFRESH,
-    REGISTER,
     USERS,
     _codes,
     _email,
     _login,
 )
+from tests.support.accounts import LOGIN, REGISTER
 from tests.support.graphql import GraphQLClient, GraphQLResponse
 
 RETRY = re.compile(r"^Too many attempts\. Try again in \d+ seconds?\.$")
