@@ -21,6 +21,7 @@ from shared.graphql.errors import ErrorMasking
 from shared.graphql.extensions import OperationMetrics, RejectInvalidToken
 from shared.graphql.money import DecimalScalar
 from shared.graphql.policies import MaxAliasesRule, PageSizeRule, PartnerOperationsOnly
+from shared.graphql.tracing import OperationTracing
 
 # Parsing and validation dominate small queries; both caches are keyed by the
 # query text, so a storefront's handful of operations is parsed once.
@@ -49,6 +50,8 @@ def build_schema(
     types: Iterable[type] = (),
 ) -> strawberry.federation.Schema:
     extensions: list[Any] = [
+        # First, so its span holds the others' work; a no-op without an OTLP endpoint.
+        OperationTracing,
         OperationMetrics,
         ErrorMasking,
         lambda: ParserCache(maxsize=CACHE_SIZE),

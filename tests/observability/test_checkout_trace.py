@@ -133,6 +133,11 @@ async def test_one_checkout_is_one_trace_from_the_gateway_to_sql_and_the_carts_c
     assert servers >= {"gateway", "orders", "catalog", "payments"}
     sql = {span.service for span in trace if span.attributes.get("db.system") == "postgresql"}
     assert {"orders", "catalog", "payments"} <= sql
+    # and the subgraph's GraphQL work is one span named by the operation, not one per field
+    operations = [
+        span for span in trace if span.service == "orders" and span.name.startswith("mutation ")
+    ]
+    assert [span.name for span in operations] == ["mutation Checkout"]
     request_ids = {
         span.attributes["minishop.request_id"]
         for span in trace
