@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 
+from shared.db.urls import asyncpg_url
 from shared.devstack.process import (
     as_user,
     describe_exit,
@@ -65,19 +66,13 @@ def database_url(server_url: str, database: str, *, driver: str | None = "asyncp
     return urlunsplit((scheme, parts.netloc, "/" + quote(database), parts.query, parts.fragment))
 
 
-def plain_url(url: str) -> str:
-    """The URL with any SQLAlchemy `+driver` suffix removed, as asyncpg wants it."""
-    parts = urlsplit(url)
-    return urlunsplit(("postgresql", *parts[1:]))
-
-
 async def ensure_database(server_url: str, name: str) -> bool:
     """Create database `name` on the server of `server_url` unless it exists.
 
     Returns True when this call created it. Safe when several processes race:
     the loser's duplicate error is the expected outcome, not a failure.
     """
-    connection = await asyncpg.connect(plain_url(server_url))
+    connection = await asyncpg.connect(asyncpg_url(server_url))
     try:
         if await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
             return False

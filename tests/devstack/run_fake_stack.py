@@ -16,9 +16,9 @@ from pathlib import Path
 
 import asyncpg
 
+from shared.db.urls import asyncpg_url
 from shared.devstack.children import UVICORN_GRACEFUL_SECONDS, Backends, gateway_env
 from shared.devstack.config import LOCALHOST, StackConfig
-from shared.devstack.postgres import plain_url
 from shared.devstack.stack import Steps, run
 from shared.devstack.supervisor import ChildSpec
 from shared.services import ServiceSpec
@@ -40,7 +40,7 @@ FAKE_SERVICES = (
 
 def migrate(spec: ServiceSpec, url: str) -> None:
     async def create_table() -> None:
-        connection = await asyncpg.connect(plain_url(url))
+        connection = await asyncpg.connect(asyncpg_url(url))
         try:
             await connection.execute("CREATE TABLE IF NOT EXISTS seeded (service text PRIMARY KEY)")
         finally:
@@ -51,7 +51,7 @@ def migrate(spec: ServiceSpec, url: str) -> None:
 
 
 async def seed(spec: ServiceSpec, url: str) -> None:
-    connection = await asyncpg.connect(plain_url(url))
+    connection = await asyncpg.connect(asyncpg_url(url))
     try:
         await connection.execute("INSERT INTO seeded VALUES ($1) ON CONFLICT DO NOTHING", spec.name)
     finally:

@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from shared.devstack.postgres import plain_url
+from shared.db.urls import asyncpg_url
 from shared.services import service
 from tests.support.accounts import LOGIN, REGISTER
 from tests.support.backends import Backends, dedicated_backends, fetch_value
@@ -197,7 +197,7 @@ async def test_postgres_stopped_mid_create_product_leaves_nothing_and_the_servic
     admin = catalog.graphql.as_user(mint_token(str(uuid.uuid4()), roles=["ADMIN"]))
     sku = f"F-{uuid.uuid4().hex[:8]}".upper()
     variables = {"input": {"sku": sku, "name": "Half", "price": "5.00", "initialStock": 5}}
-    locker = await asyncpg.connect(plain_url(database))
+    locker = await asyncpg.connect(asyncpg_url(database))
     await locker.execute("BEGIN; LOCK TABLE stock_movements IN EXCLUSIVE MODE")
     mutation = asyncio.create_task(admin.execute(CREATE_PRODUCT, variables))
     await eventually(lambda: _waiting_on_a_lock(database), bool, what="the mutation mid-way")

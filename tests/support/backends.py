@@ -12,7 +12,8 @@ from pathlib import Path
 
 import asyncpg
 
-from shared.devstack.postgres import EmbeddedPostgres, plain_url
+from shared.db.urls import asyncpg_url
+from shared.devstack.postgres import EmbeddedPostgres
 from shared.devstack.process import free_port
 from shared.devstack.redis import EmbeddedRedis
 from tests.support.databases import DatabaseFactory
@@ -57,7 +58,7 @@ async def dedicated_backends() -> AsyncIterator[Backends]:
 
 async def fetch_value(database_url: str, sql: str, *args: object) -> object:
     """One value read straight from a service's database (not through the service)."""
-    connection = await asyncpg.connect(plain_url(database_url))
+    connection = await asyncpg.connect(asyncpg_url(database_url))
     try:
         return await connection.fetchval(sql, *args)
     finally:

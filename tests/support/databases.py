@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import asyncpg
 
 from shared.db.migrations import upgrade
-from shared.devstack.postgres import database_url, plain_url
+from shared.db.urls import asyncpg_url
+from shared.devstack.postgres import database_url
 from shared.services import ServiceSpec
 
 
@@ -29,7 +30,7 @@ class DatabaseFactory:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def _execute(self, sql: str) -> None:
-        connection = await asyncpg.connect(plain_url(self.server_url))
+        connection = await asyncpg.connect(asyncpg_url(self.server_url))
         try:
             await connection.execute(sql)
         finally:

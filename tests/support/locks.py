@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from shared.devstack.postgres import plain_url
+from shared.db.urls import asyncpg_url
 from tests.support.services import RunningService
 
 WAIT_SECONDS = 15.0
@@ -29,7 +29,7 @@ WHERE datname = current_database() AND application_name = 'minishop'
 
 def database_url(running: RunningService) -> str:
     assert running.state.engine is not None
-    return plain_url(running.state.engine.url.render_as_string(hide_password=False))
+    return asyncpg_url(running.state.engine.url.render_as_string(hide_password=False))
 
 
 class Held:
