@@ -40,7 +40,19 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logger = logging.getLogger(name)
-        logger.handlers.clear()
-        logger.propagate = True
+    for name in ("uvicorn", "uvicorn.error"):
+        _route_to_root(logging.getLogger(name))
+    # Uvicorn writes an access line per request while `uvicorn.access` has any
+    # handler, its ancestors' included: routed to root unconditionally, it
+    # would ignore `--no-access-log` (and cost every request a JSON line).
+    # Uvicorn has set the logger up by now; its own handler means "on".
+    access = logging.getLogger("uvicorn.access")
+    if access.handlers:
+        _route_to_root(access)
+    else:
+        access.propagate = False
+
+
+def _route_to_root(logger: logging.Logger) -> None:
+    logger.handlers.clear()
+    logger.propagate = True
