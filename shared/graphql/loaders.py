@@ -1,4 +1,8 @@
-"""DataLoader helpers: batch functions return results in the order of the keys."""
+"""DataLoader helpers: batch functions return results in the order of the keys.
+
+Most loaders are one statement per batch of keys: `one_per_key` (an entity by
+its id) and `many_per_key` (the rows of many parents), reading in autocommit.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,16 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 from aiodataloader import DataLoader
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.db.reading import reading
+from shared.graphql.context import RequestContext
 
 KeyT = TypeVar("KeyT", bound=Hashable)
 ValueT = TypeVar("ValueT")
+
+# A repository read: the rows of these keys, in any order, in one statement.
+Fetch = Callable[[AsyncSession, Sequence[KeyT]], Awaitable[Iterable[ValueT]]]
 
 
 def by_key(
@@ -38,3 +49,33 @@ def batch_loader(
         return await load(keys)
 
     return DataLoader(batch_load_fn=batch, max_batch_size=500)
+
+
+def one_per_key(
+    context: RequestContext,
+    fetch: Fetch[KeyT, ValueT],
+    key_of: Callable[[ValueT], KeyT],
+) -> DataLoader:
+    """A loader of the row of each key (None where there is none)."""
+
+    async def load(keys: Sequence[KeyT]) -> list[ValueT | None]:
+        async with reading(context.db) as session:
+            rows = await fetch(session, keys)
+        return by_key(keys, rows, key_of)
+
+    return batch_loader(load)
+
+
+def many_per_key(
+    context: RequestContext,
+    fetch: Fetch[KeyT, ValueT],
+    key_of: Callable[[ValueT], KeyT],
+) -> DataLoader:
+    """A loader of the rows of each key, in the order `fetch` returns them."""
+
+    async def load(keys: Sequence[KeyT]) -> list[list[ValueT]]:
+        async with reading(context.db) as session:
+            rows = await fetch(session, keys)
+        return grouped(keys, rows, key_of)
+
+    return batch_loader(load)

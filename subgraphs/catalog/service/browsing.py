@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.db.reading import reading
 from shared.validation import lookup_text
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import CategoryRow, StockMovementRow
 from subgraphs.catalog.repository import ProductQuery
-from subgraphs.catalog.repository.reading import reading
 from subgraphs.catalog.repository.views import ProductView, product_view_by
 from subgraphs.catalog.service.validation import normalise_sku
 

@@ -1,4 +1,5 @@
-"""Request-scoped DataLoaders of the notifications service."""
+"""Request-scoped DataLoaders of the notifications service: one SQL statement per batch
+(per distinct page size and cursor, for pages)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
+from shared.db.reading import reading
 from shared.graphql.context import RequestContext
-from shared.graphql.loaders import batch_loader, by_key, grouped
+from shared.graphql.loaders import batch_loader, grouped, one_per_key
 from subgraphs.notifications import repository
-from subgraphs.notifications.models import NotificationRow, PreferencesRow
+from subgraphs.notifications.models import NotificationRow
 
 # (user, page size + 1, the cursor's key as a tuple or None)
 PageKey = tuple[uuid.UUID, int, tuple[Any, ...] | None]
@@ -27,7 +29,7 @@ def notification_pages_loader(context: RequestContext) -> DataLoader:
         for user_id, limit, after_key in keys:
             wanted[(limit, after_key)].append(user_id)
         pages: dict[PageKey, list[NotificationRow]] = {}
-        async with context.db() as session:
+        async with reading(context.db) as session:
             for (limit, after_key), user_ids in wanted.items():
                 rows = await repository.pages_of_users(
                     session, user_ids, limit, list(after_key) if after_key else None
@@ -45,7 +47,7 @@ def notification_count_loader(context: RequestContext) -> DataLoader:
     """NotificationCountByUserIdLoader: how many messages each user has, in one query."""
 
     async def load(user_ids: Sequence[uuid.UUID]) -> list[int]:
-        async with context.db() as session:
+        async with reading(context.db) as session:
             counts = await repository.counts_of_users(session, user_ids)
         return [counts.get(user_id, 0) for user_id in user_ids]
 
@@ -54,10 +56,4 @@ def notification_count_loader(context: RequestContext) -> DataLoader:
 
 def preferences_by_user_id_loader(context: RequestContext) -> DataLoader:
     """PreferencesByUserIdLoader: many users' preferences in one query (None: defaults)."""
-
-    async def load(user_ids: Sequence[uuid.UUID]) -> list[PreferencesRow | None]:
-        async with context.db() as session:
-            rows = await repository.preferences_of_users(session, user_ids)
-        return by_key(user_ids, rows, lambda row: row.user_id)
-
-    return batch_loader(load)
+    return one_per_key(context, repository.preferences_of_users, lambda row: row.user_id)
