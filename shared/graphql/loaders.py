@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 from aiodataloader import DataLoader
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from shared.db.reading import reading
+from shared.db.reading import reading, reading_rows
 from shared.graphql.context import RequestContext
 
 KeyT = TypeVar("KeyT", bound=Hashable)
@@ -20,6 +20,7 @@ ValueT = TypeVar("ValueT")
 
 # A repository read: the rows of these keys, in any order, in one statement.
 Fetch = Callable[[AsyncSession, Sequence[KeyT]], Awaitable[Iterable[ValueT]]]
+RowFetch = Callable[[AsyncConnection, Sequence[KeyT]], Awaitable[Iterable[ValueT]]]
 
 
 def by_key(
@@ -61,6 +62,21 @@ def one_per_key(
     async def load(keys: Sequence[KeyT]) -> list[ValueT | None]:
         async with reading(context.db) as session:
             rows = await fetch(session, keys)
+        return by_key(keys, rows, key_of)
+
+    return batch_loader(load)
+
+
+def one_row_per_key(
+    context: RequestContext,
+    fetch: RowFetch[KeyT, ValueT],
+    key_of: Callable[[ValueT], KeyT],
+) -> DataLoader:
+    """`one_per_key` for Core reads of plain rows, with no ORM session at all."""
+
+    async def load(keys: Sequence[KeyT]) -> list[ValueT | None]:
+        async with reading_rows(context.db) as connection:
+            rows = await fetch(connection, keys)
         return by_key(keys, rows, key_of)
 
     return batch_loader(load)

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.db.keyset import SortColumn, after, newest_first, parse_key, uuid_value
 from subgraphs.catalog.models import ProductRow
@@ -137,12 +137,12 @@ def count_statement(query: ProductQuery) -> Select[Any]:
 
 
 async def list_products(
-    session: AsyncSession, query: ProductQuery, limit: int, after_key: Sequence[Any] | None
+    connection: AsyncConnection, query: ProductQuery, limit: int, after_key: Sequence[Any] | None
 ) -> list[tuple[ProductView, list[Any]]]:
     """One page of products with each row's sort key (for its cursor)."""
-    result = await session.execute(page_statement(query, limit, after_key))
+    result = await connection.execute(page_statement(query, limit, after_key))
     return [(product_view(row), list(row[WIDTH:])) for row in result]
 
 
-async def count_products(session: AsyncSession, query: ProductQuery) -> int:
-    return int(await session.scalar(count_statement(query)) or 0)
+async def count_products(connection: AsyncConnection, query: ProductQuery) -> int:
+    return int(await connection.scalar(count_statement(query)) or 0)

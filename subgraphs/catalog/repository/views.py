@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from subgraphs.catalog.models import ProductRow
 
@@ -54,14 +54,14 @@ def product_view(row: Row[Any]) -> ProductView:
 
 
 async def product_views_by_ids(
-    session: AsyncSession, ids: Sequence[uuid.UUID]
+    connection: AsyncConnection, ids: Sequence[uuid.UUID]
 ) -> list[ProductView]:
     """Active and archived alike: old orders and carts still point at archived ones."""
-    result = await session.execute(select(*PRODUCT_COLUMNS).where(ProductRow.id.in_(ids)))
+    result = await connection.execute(select(*PRODUCT_COLUMNS).where(ProductRow.id.in_(ids)))
     return [product_view(row) for row in result]
 
 
-async def product_view_by(session: AsyncSession, **criteria: Any) -> ProductView | None:
-    result = await session.execute(select(*PRODUCT_COLUMNS).filter_by(**criteria))
+async def product_view_by(connection: AsyncConnection, **criteria: Any) -> ProductView | None:
+    result = await connection.execute(select(*PRODUCT_COLUMNS).filter_by(**criteria))
     row = result.first()
     return product_view(row) if row is not None else None

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from shared.db.reading import reading
+from shared.db.reading import reading, reading_rows
 from shared.validation import lookup_text
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import CategoryRow, StockMovementRow
@@ -34,8 +34,8 @@ class BrowsingService:
             wanted, column = lookup_text(str(slug)), "slug"
         if wanted is None:
             return None
-        async with reading(self._db) as session:
-            return await product_view_by(session, **{column: wanted})
+        async with reading_rows(self._db) as connection:
+            return await product_view_by(connection, **{column: wanted})
 
     async def category_by_slug(self, slug: str) -> CategoryRow | None:
         wanted = lookup_text(slug)
@@ -53,12 +53,12 @@ class BrowsingService:
     ) -> list[tuple[ProductView, list[Any]]]:
         """A page of the listing with each row's sort key; ValueError when
         `after_key` is not a key of this listing."""
-        async with reading(self._db) as session:
-            return await repository.list_products(session, query, limit, after_key)
+        async with reading_rows(self._db) as connection:
+            return await repository.list_products(connection, query, limit, after_key)
 
     async def count_products(self, query: ProductQuery) -> int:
-        async with reading(self._db) as session:
-            return await repository.count_products(session, query)
+        async with reading_rows(self._db) as connection:
+            return await repository.count_products(connection, query)
 
     async def movements(
         self, product_id: uuid.UUID, limit: int, before_id: int | None
