@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO
 
 from shared.devstack.config import LOCAL_PORT_SPAN, REPO_ROOT, StackConfig
-from shared.devstack.process import free_port, port_is_free
+from shared.devstack.process import free_port, free_port_span
 from shared.devstack.stack import READY_PREFIX
 
 MINISHOP = Path(sys.executable).with_name("minishop")
@@ -41,14 +41,6 @@ class BenchStack:
         return self.config.gateway_url
 
 
-def _free_span(count: int) -> int:
-    for _ in range(100):
-        first = free_port()
-        if first + count < 65536 and all(port_is_free(first + i) for i in range(count)):
-            return first
-    raise RuntimeError("no free port range")
-
-
 @contextlib.asynccontextmanager
 async def running_stack(extra_env: Mapping[str, str] | None = None) -> AsyncIterator[BenchStack]:
     with tempfile.TemporaryDirectory(prefix="minishop-bench-") as home:
@@ -56,7 +48,7 @@ async def running_stack(extra_env: Mapping[str, str] | None = None) -> AsyncIter
             **os.environ,
             **(extra_env or {}),
             "MINISHOP_HOME": home,
-            "MINISHOP_SUBGRAPH_PORT_BASE": str(_free_span(LOCAL_PORT_SPAN)),
+            "MINISHOP_SUBGRAPH_PORT_BASE": str(free_port_span(LOCAL_PORT_SPAN)),
             "MINISHOP_GATEWAY_PORT": str(free_port()),
             "MINISHOP_POSTGRES_PORT": str(free_port()),
             "MINISHOP_REDIS_PORT": str(free_port()),

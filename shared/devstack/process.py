@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import os
 import pwd
+import secrets
 import signal
 import socket
 import stat
@@ -142,11 +143,38 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
+# Ports handed out are drawn from below the kernel's ephemeral range: a port
+# inside it can be taken, between the pick and the server's bind, as the source
+# port of any outgoing connection (seen: a subgraph failing to start, its port
+# in use by a client socket of the same test run).
+LOWEST_PICKED_PORT = 20000
+_handed_out: set[int] = set()
+
+
+def _ephemeral_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port nothing listens on now (the kernel's choice)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on now, outside the ephemeral range, not handed out before."""
+    return free_port_span(1, host)
+
+
+def free_port_span(count: int, host: str = "127.0.0.1") -> int:
+    """The first of `count` consecutive ports like `free_port`'s."""
+    top = _ephemeral_start() - count
+    if top <= LOWEST_PICKED_PORT:
+        raise RuntimeError("no room below the ephemeral port range")
+    for _ in range(500):
+        first = LOWEST_PICKED_PORT + secrets.randbelow(top - LOWEST_PICKED_PORT)
+        span = range(first, first + count)
+        if _handed_out.isdisjoint(span) and all(port_is_free(port, host) for port in span):
+            _handed_out.update(span)
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports found")
 
 
 def ensure_user(name: str) -> pwd.struct_passwd:

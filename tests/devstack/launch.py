@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.devstack.config import DEFAULT_SUBGRAPH_PORT_BASE
-from shared.devstack.process import free_port, log_tail, port_is_free
+from shared.devstack.process import free_port, free_port_span, log_tail
 from shared.devstack.stack import READY_PREFIX
 from shared.services import COMPONENTS, SERVICES, WEB_APPS
 
@@ -30,15 +30,6 @@ REGISTRY_OFFSETS = tuple(
         *(w.http_port for w in WEB_APPS),
     ]
 )
-
-
-def consecutive_free_ports(count: int, attempts: int = 50) -> int:
-    """The first of `count` consecutive ports nothing listens on."""
-    for _ in range(attempts):
-        first = free_port()
-        if first + count < 65536 and all(port_is_free(first + i) for i in range(count)):
-            return first
-    raise RuntimeError(f"no {count} consecutive free ports found")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +46,7 @@ class StackPorts:
         return cls(
             postgres=free_port(),
             redis=free_port(),
-            subgraph_base=consecutive_free_ports(max(offsets) + 1),
+            subgraph_base=free_port_span(max(offsets) + 1),
             gateway=free_port(),
             offsets=offsets,
         )

@@ -8,7 +8,6 @@ forwards.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import Info
 
 from shared import net
+from shared.devstack.process import free_port
 from shared.graphql.cost import at_most
 
 FEDERATION_VERSION: Final = "2.11"
@@ -196,12 +196,6 @@ def graphql_app(schema: strawberry.federation.Schema) -> FastAPI:
     # Like the real subgraphs: POST only, no GraphiQL.
     app.include_router(GraphQLRouter(schema, graphql_ide=None), prefix="/graphql")
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,9 @@ from shared.devstack.children import (
     subgraph_child,
 )
 from shared.devstack.config import LOCAL_PORT_SPAN, StackConfig
-from shared.devstack.process import free_port, log_tail, spawn, terminate
+from shared.devstack.process import free_port, free_port_span, log_tail, spawn, terminate
 from shared.devstack.supervisor import ChildSpec
 from shared.services import COMPONENTS, SERVICES
-from tests.devstack.launch import consecutive_free_ports
 from tests.support.databases import DatabaseFactory
 from tests.support.services import SIGNING_KEY_PEM
 
@@ -109,7 +108,7 @@ async def running_fleet(
     env: dict[str, str] | None = None,
 ) -> AsyncIterator[Fleet]:
     """Start `names` (subgraphs and components) on fresh databases; stop them on exit."""
-    base_port = consecutive_free_ports(LOCAL_PORT_SPAN)
+    base_port = free_port_span(LOCAL_PORT_SPAN)
     config = dataclasses.replace(
         StackConfig.from_env({"MINISHOP_HOME": str(home)}),
         subgraph_port_base=base_port,
