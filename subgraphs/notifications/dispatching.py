@@ -6,46 +6,29 @@ waits `interval_seconds` before looking again.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 
+from shared.periodic import every
 from subgraphs.notifications.service.dispatch import Dispatcher
 
 logger = logging.getLogger("minishop.notifications.dispatching")
 
-STOP_GRACE_SECONDS = 5.0
 
-
-@asynccontextmanager
-async def dispatching(
+def dispatching(
     dispatcher: Dispatcher, *, interval_seconds: float, batch: int
-) -> AsyncIterator[None]:
-    stopping = asyncio.Event()
+) -> AbstractAsyncContextManager[None]:
+    async def round_() -> bool:
+        # A full batch means a backlog: no pause before the next one.
+        return await dispatcher.dispatch_due() >= batch
 
-    async def run() -> None:
-        while not stopping.is_set():
-            tried = 0
-            try:
-                tried = await dispatcher.dispatch_due()
-            except Exception:
-                # The database is away, most likely: the next round tries again.
-                logger.exception("dispatching messages failed")
-            if tried >= batch:
-                continue  # a backlog: no pause between batches
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), timeout=interval_seconds)
-
-    task = asyncio.create_task(run(), name="notifications-dispatcher")
-    try:
-        yield
-    finally:
-        stopping.set()
-        # The message in hand finishes (its SMTP call has its own timeout).
-        done, _ = await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
-        if not done:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    # The database is away, most likely, when a round fails: the next tries again.
+    # The message in hand finishes on stop (its SMTP call has its own timeout).
+    return every(
+        "notifications-dispatcher",
+        round_,
+        interval_seconds=interval_seconds,
+        failure="dispatching messages failed",
+        logger=logger,
+        at_start=True,
+    )

@@ -17,18 +17,16 @@ and never handle one item twice.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db import utcnow
+from shared.periodic import every
 from subgraphs.orders import repository
 from subgraphs.orders.clients import CatalogClient, PaymentsClient
 from subgraphs.orders.clients.errors import PaymentNotFound, PeerRefused, PeerUnavailable
@@ -38,8 +36,6 @@ from subgraphs.orders.service.settlement import StockSettler, apply_paid, apply_
 from subgraphs.orders.service.transitions import transition
 
 logger = logging.getLogger("minishop.orders.recovery")
-
-STOP_GRACE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,31 +146,19 @@ async def _apply(session: AsyncSession, order: OrderRow, payment: Payment | None
         await apply_payment_failed(session, order, code, payment.id, f"Payment failed: {code}.")
 
 
-@asynccontextmanager
-async def recovering(service: RecoveryService, *, interval_seconds: float) -> AsyncIterator[None]:
+def recovering(
+    service: RecoveryService, *, interval_seconds: float
+) -> AbstractAsyncContextManager[None]:
     """Runs `service` every `interval_seconds` while the app runs."""
-    stopping = asyncio.Event()
 
-    async def run() -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), timeout=interval_seconds)
-            if stopping.is_set():
-                return
-            try:
-                if report := await service.run_once():
-                    logger.info("recovery: %s", report)
-            except Exception:
-                # The next round tries again; recovery must not take the service down.
-                logger.exception("order recovery round failed")
+    async def round_() -> None:
+        if report := await service.run_once():
+            logger.info("recovery: %s", report)
 
-    task = asyncio.create_task(run(), name="orders-recovery")
-    try:
-        yield
-    finally:
-        stopping.set()
-        done, _ = await asyncio.wait({task}, timeout=STOP_GRACE_SECONDS)
-        if not done:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    return every(
+        "orders-recovery",
+        round_,
+        interval_seconds=interval_seconds,
+        failure="order recovery round failed",
+        logger=logger,
+    )
