@@ -7,7 +7,8 @@ its id) and `many_per_key` (the rows of many parents), reading in autocommit.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
-from typing import TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -17,6 +18,7 @@ from shared.graphql.context import RequestContext
 
 KeyT = TypeVar("KeyT", bound=Hashable)
 ValueT = TypeVar("ValueT")
+ReaderT = TypeVar("ReaderT")
 
 # A repository read: the rows of these keys, in any order, in one statement.
 Fetch = Callable[[AsyncSession, Sequence[KeyT]], Awaitable[Iterable[ValueT]]]
@@ -52,19 +54,28 @@ def batch_loader(
     return DataLoader(batch_load_fn=batch, max_batch_size=500)
 
 
+def _one_statement(
+    read: Callable[[], AbstractAsyncContextManager[ReaderT]],
+    fetch: Callable[[ReaderT, Sequence[KeyT]], Awaitable[Iterable[ValueT]]],
+    arrange: Callable[[Sequence[KeyT], Iterable[ValueT]], list[Any]],
+) -> DataLoader:
+    async def load(keys: Sequence[KeyT]) -> list[Any]:
+        async with read() as reader:
+            rows = await fetch(reader, keys)
+        return arrange(keys, rows)
+
+    return batch_loader(load)
+
+
 def one_per_key(
     context: RequestContext,
     fetch: Fetch[KeyT, ValueT],
     key_of: Callable[[ValueT], KeyT],
 ) -> DataLoader:
     """A loader of the row of each key (None where there is none)."""
-
-    async def load(keys: Sequence[KeyT]) -> list[ValueT | None]:
-        async with reading(context.db) as session:
-            rows = await fetch(session, keys)
-        return by_key(keys, rows, key_of)
-
-    return batch_loader(load)
+    return _one_statement(
+        lambda: reading(context.db), fetch, lambda keys, rows: by_key(keys, rows, key_of)
+    )
 
 
 def one_row_per_key(
@@ -73,13 +84,9 @@ def one_row_per_key(
     key_of: Callable[[ValueT], KeyT],
 ) -> DataLoader:
     """`one_per_key` for Core reads of plain rows, with no ORM session at all."""
-
-    async def load(keys: Sequence[KeyT]) -> list[ValueT | None]:
-        async with reading_rows(context.db) as connection:
-            rows = await fetch(connection, keys)
-        return by_key(keys, rows, key_of)
-
-    return batch_loader(load)
+    return _one_statement(
+        lambda: reading_rows(context.db), fetch, lambda keys, rows: by_key(keys, rows, key_of)
+    )
 
 
 def many_per_key(
@@ -88,10 +95,6 @@ def many_per_key(
     key_of: Callable[[ValueT], KeyT],
 ) -> DataLoader:
     """A loader of the rows of each key, in the order `fetch` returns them."""
-
-    async def load(keys: Sequence[KeyT]) -> list[list[ValueT]]:
-        async with reading(context.db) as session:
-            rows = await fetch(session, keys)
-        return grouped(keys, rows, key_of)
-
-    return batch_loader(load)
+    return _one_statement(
+        lambda: reading(context.db), fetch, lambda keys, rows: grouped(keys, rows, key_of)
+    )
