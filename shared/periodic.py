@@ -21,6 +21,9 @@ Round = Callable[[], Awaitable[bool | None]]
 
 
 class PeriodicJob(BackgroundLoop):
+    """`job` every `interval_seconds`: the first round after one interval (at
+    once with `at_start`), the next at once while a round reports more work."""
+
     def __init__(
         self,
         name: str,
@@ -53,25 +56,8 @@ class PeriodicJob(BackgroundLoop):
 
 
 @asynccontextmanager
-async def every(
-    name: str,
-    job: Round,
-    *,
-    interval_seconds: float,
-    failure: str,
-    logger: logging.Logger,
-    at_start: bool = False,
-) -> AsyncIterator[None]:
-    """Runs `job` every `interval_seconds` (the first round after one interval,
-    or at once with `at_start`) while the block runs."""
-    loop = PeriodicJob(
-        name,
-        job,
-        interval_seconds=interval_seconds,
-        failure=failure,
-        logger=logger,
-        at_start=at_start,
-    )
+async def running(loop: BackgroundLoop) -> AsyncIterator[None]:
+    """Runs `loop` while the block runs, and stops it (with the grace period) after."""
     loop.start()
     try:
         yield

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from contextlib import AbstractAsyncContextManager
 
-from shared.periodic import every
+from shared.periodic import PeriodicJob, running
 from subgraphs.catalog.service.reservations import ReservationService
 
 logger = logging.getLogger("minishop.catalog.expiry")
@@ -34,10 +34,12 @@ def expiring_reservations(
         if released := await sweep(service, batch):
             logger.info("released %d expired reservations", released)
 
-    return every(
-        "catalog-reservation-expiry",
-        round_,
-        interval_seconds=interval_seconds,
-        failure="reservation expiry sweep failed",
-        logger=logger,
+    return running(
+        PeriodicJob(
+            "catalog-reservation-expiry",
+            round_,
+            interval_seconds=interval_seconds,
+            failure="reservation expiry sweep failed",
+            logger=logger,
+        )
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from contextlib import AbstractAsyncContextManager
 
-from shared.periodic import every
+from shared.periodic import PeriodicJob, running
 from subgraphs.notifications.service.dispatch import Dispatcher
 
 logger = logging.getLogger("minishop.notifications.dispatching")
@@ -24,11 +24,13 @@ def dispatching(
 
     # The database is away, most likely, when a round fails: the next tries again.
     # The message in hand finishes on stop (its SMTP call has its own timeout).
-    return every(
-        "notifications-dispatcher",
-        round_,
-        interval_seconds=interval_seconds,
-        failure="dispatching messages failed",
-        logger=logger,
-        at_start=True,
+    return running(
+        PeriodicJob(
+            "notifications-dispatcher",
+            round_,
+            interval_seconds=interval_seconds,
+            failure="dispatching messages failed",
+            logger=logger,
+            at_start=True,
+        )
     )

@@ -11,7 +11,7 @@ import logging
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 
-from shared.periodic import every
+from shared.periodic import PeriodicJob, running
 from subgraphs.payments.service.refunds import RefundService
 
 logger = logging.getLogger("minishop.payments.sweep")
@@ -24,10 +24,12 @@ def settling_refunds(
         if settled := await service.settle_pending(timedelta(seconds=interval_seconds)):
             logger.info("settled %d pending refunds", settled)
 
-    return every(
-        "payments-refund-sweep",
-        round_,
-        interval_seconds=interval_seconds,
-        failure="pending refund sweep failed",
-        logger=logger,
+    return running(
+        PeriodicJob(
+            "payments-refund-sweep",
+            round_,
+            interval_seconds=interval_seconds,
+            failure="pending refund sweep failed",
+            logger=logger,
+        )
     )

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.db import utcnow
-from shared.periodic import every
+from shared.periodic import PeriodicJob, running
 from subgraphs.orders import repository
 from subgraphs.orders.clients import CatalogClient, PaymentsClient
 from subgraphs.orders.clients.errors import PaymentNotFound, PeerRefused, PeerUnavailable
@@ -155,10 +155,12 @@ def recovering(
         if report := await service.run_once():
             logger.info("recovery: %s", report)
 
-    return every(
-        "orders-recovery",
-        round_,
-        interval_seconds=interval_seconds,
-        failure="order recovery round failed",
-        logger=logger,
+    return running(
+        PeriodicJob(
+            "orders-recovery",
+            round_,
+            interval_seconds=interval_seconds,
+            failure="order recovery round failed",
+            logger=logger,
+        )
     )
