@@ -5,8 +5,8 @@ more than the statement itself. A read of one statement is atomic on its own,
 so the graph's reads run in autocommit; writes keep their transactions.
 
 `reading_rows` skips the ORM session too, for reads of plain rows (Core
-`select`s of columns): the session's transaction bookkeeping was a fifth of
-the catalog's CPU on its product page.
+`select`s of columns): the session's path (its connection set-up and execute)
+held about a fifth of the catalog's profile samples on its product page.
 """
 
 from __future__ import annotations

@@ -9,11 +9,16 @@ import uuid
 from dataclasses import dataclass, field
 
 import asyncpg
+from pydantic_settings import SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.db.engine import create_engine
 from shared.db.migrations import upgrade
 from shared.db.urls import asyncpg_url
 from shared.devstack.postgres import database_url
 from shared.services import ServiceSpec
+from shared.settings import ServiceSettings
 
 
 def _quoted(name: str) -> str:
@@ -60,3 +65,14 @@ class DatabaseFactory:
     async def drop_templates(self) -> None:
         for name in self._templates.values():
             await self._execute(f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)")
+
+
+def platform_engine(postgres_url: str, service: str) -> AsyncEngine:
+    """The platform's engine (shared/db/engine.py, its pool listeners and all)
+    on `postgres_url`, for a service called `service` (its env prefix, its labels)."""
+
+    class _Settings(ServiceSettings):
+        model_config = SettingsConfigDict(env_prefix=f"{service.upper()}_", extra="ignore")
+
+    url = make_url(postgres_url).set(drivername="postgresql+asyncpg")
+    return create_engine(_Settings(database_url=url.render_as_string(hide_password=False)))

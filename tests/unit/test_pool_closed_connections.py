@@ -5,25 +5,16 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
-from pydantic_settings import SettingsConfigDict
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from shared.db.engine import create_engine
 from shared.db.urls import asyncpg_url
-from shared.settings import ServiceSettings
+from tests.support.databases import platform_engine
 
 BACKEND_PID = text("SELECT pg_backend_pid()")
 
 
-class _ShopSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="POOLCLOSED_", extra="ignore")
-
-
 async def test_connections_the_server_ended_are_replaced_at_checkout(postgres_url: str) -> None:
-    url = make_url(postgres_url).set(drivername="postgresql+asyncpg")
-    settings = _ShopSettings(database_url=url.render_as_string(hide_password=False))
-    engine = create_engine(settings)
+    engine = platform_engine(postgres_url, "poolclosed")
     try:
         # Given two pooled connections, idle
         async with engine.connect() as first, engine.connect() as second:

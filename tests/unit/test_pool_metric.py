@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from prometheus_client import REGISTRY
-from pydantic_settings import SettingsConfigDict
-from sqlalchemy.engine import make_url
 
-from shared.db.engine import create_engine
-from shared.settings import ServiceSettings
-
-
-class _ShopSettings(ServiceSettings):
-    model_config = SettingsConfigDict(env_prefix="POOLTEST_", extra="ignore")
+from tests.support.databases import platform_engine
 
 
 def _in_use() -> float | None:
@@ -19,9 +12,7 @@ def _in_use() -> float | None:
 
 
 async def test_checked_out_connections_are_counted(postgres_url: str) -> None:
-    url = make_url(postgres_url).set(drivername="postgresql+asyncpg")
-    settings = _ShopSettings(database_url=url.render_as_string(hide_password=False))
-    engine = create_engine(settings)
+    engine = platform_engine(postgres_url, "pooltest")
     try:
         async with engine.connect() as first, engine.connect() as second:
             await first.exec_driver_sql("SELECT 1")
