@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_WORDS = 12
@@ -28,15 +28,24 @@ def search_terms(search: str) -> list[str]:
 def _term_query(term: str) -> ColumnElement[Any]:
     english = func.to_tsquery("english", term)
     as_typed = func.to_tsquery("simple", term)
+    either = english.op("||")(as_typed)
+    # Where the stemmed form matches whatever the as-typed one does ("black",
+    # or "light:*" for "lights:*"), it alone is the query: the same matches and
+    # the same ts_rank_cd, and ranking costs per query node for every match.
+    covers_as_typed = and_(
+        func.numnode(as_typed) == 1,
+        func.to_tsvector("simple", term.removesuffix(":*")).op("@@")(english),
+    )
     if term.endswith(":*"):
         # Half-typed: "s" or "the" may be the start of "shoe" or "thermos", so a
         # prefix that happens to be a stop word still matches as typed.
-        return english.op("||")(as_typed)
+        return case((covers_as_typed, english), else_=either)
     # A whole English stop word yields an empty query, which `&&` ignores: keep
     # it empty rather than let the unstemmed form demand the word be present.
     return case(
         (func.numnode(english) == 0, english),
-        else_=english.op("||")(as_typed),
+        (covers_as_typed, english),
+        else_=either,
     )
 
 

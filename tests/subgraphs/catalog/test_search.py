@@ -7,8 +7,11 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql
 
 from subgraphs.catalog.models import SEARCH_VECTOR_SQL
+from subgraphs.catalog.search import search_query
 from tests.subgraphs.catalog.support import SEARCH, create_product, sql
 from tests.support.services import RunningService
 
@@ -44,6 +47,35 @@ async def test_the_last_word_matches_as_a_prefix_even_past_its_stem(
     assert any("Running Shoes" in name for name in expected)
     espresso = await _search(seeded, "espresso mach")
     assert espresso["totalCount"] == len(await _names_with_word(seeded, r"espresso machine"))
+
+
+async def _tsquery(service: RunningService, search: str) -> str:
+    tsquery = search_query(search)
+    assert tsquery is not None
+    compiled = select(tsquery).compile(dialect=postgresql.asyncpg.dialect())
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    rows = await sql(service, f"SELECT q::text FROM ({compiled}) AS s(q)", *params)  # noqa: S608
+    return str(rows[0][0])
+
+
+@pytest.mark.parametrize(
+    ("typed", "tsquery"),
+    [
+        ("black", "'black':*"),
+        ("lights", "'light':*"),
+        ("espresso mach", "'espresso' & 'mach':*"),
+        ("happy", "'happi':* | 'happy':*"),
+        ("running shoe", "( 'run' | 'running' ) & 'shoe':*"),
+        ("trail runn", "'trail' & 'runn':*"),
+        ("the", "'the':*"),
+    ],
+)
+async def test_a_word_whose_stem_matches_all_its_typed_form_does_is_queried_once(
+    catalog: RunningService, typed: str, tsquery: str
+) -> None:
+    # ts_rank_cd's cost grows with the query's nodes, for every match it ranks;
+    # "'light':* | 'lights':*" finds and ranks exactly as "'light':*" does.
+    assert await _tsquery(catalog, typed) == tsquery
 
 
 async def test_stop_words_do_not_have_to_appear(seeded: RunningService) -> None:
