@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from decimal import Decimal
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from shared.graphql.cost import PAGE, at_most
 from shared.graphql.errors import bad_user_input
@@ -76,10 +78,17 @@ async def list_products(
         in_stock=in_stock,
         order=order,
     )
+    # Asked for, the count runs beside the page on a second pooled connection,
+    # so the request waits for the slower of the two rather than for both.
+    counting = asyncio.ensure_future(browsing.count_products(query)) if _asks_total(info) else None
     try:
         rows = await browsing.products(query, size + 1, after_key)
-    except ValueError as exc:
-        raise bad_user_input("`after` is not a cursor of this listing.") from exc
+    except BaseException as exc:
+        if counting is not None:
+            counting.cancel()  # no count for a page that failed
+        if isinstance(exc, ValueError):
+            raise bad_user_input("`after` is not a cursor of this listing.") from exc
+        raise
 
     keys = {id(row): key for row, key in rows}
     return build_connection(
@@ -88,8 +97,21 @@ async def list_products(
         to_node=Product.from_row,
         sort_key=lambda row: keys[id(row)],
         has_previous=after is not None,
-        count_total=lambda: browsing.count_products(query),
+        count_total=(lambda: counting) if counting else lambda: browsing.count_products(query),
     )
+
+
+def _asks_total(info: CatalogInfo) -> bool:
+    """Whether the client selected `totalCount` on this connection (fragments too)."""
+    pending = [selection for field in info.selected_fields for selection in field.selections]
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField):
+            if selection.name == "totalCount":
+                return True
+        else:
+            pending.extend(selection.selections)
+    return False
 
 
 @strawberry.type

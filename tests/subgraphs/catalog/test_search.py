@@ -172,3 +172,17 @@ async def test_the_migrated_search_vector_is_the_models(seeded: RunningService) 
         f"SELECT bool_and(search_vector = ({SEARCH_VECTOR_SQL})) FROM products",  # noqa: S608
     )
     assert rows[0][0] is True
+
+
+async def test_total_count_is_counted_only_when_selected(seeded: RunningService) -> None:
+    page = 'query { products(first: 5, filter: {search: "lamp"}) { nodes { id } } }'
+    counted = """query { products(first: 5, filter: {search: "lamp"}) {
+      ... on ProductConnection { totalCount } nodes { id } } }"""
+    with seeded.sql.counting() as statements:
+        (await seeded.graphql.execute(page)).ok()
+    assert len(statements) == 1, statements.statements
+    with seeded.sql.counting() as statements:
+        data = (await seeded.graphql.execute(counted)).ok()["products"]
+    # The page and its count, run side by side.
+    assert len(statements) == 2, statements.statements
+    assert data["totalCount"] >= len(data["nodes"]) > 0
