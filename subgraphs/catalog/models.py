@@ -14,11 +14,13 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Identity,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -54,14 +56,34 @@ class CategoryRow(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(200), unique=True)
-    parent_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
-    )
+    # No ON DELETE action (migration 0001): a category with children is not deleted.
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("categories.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class ProductRow(Base):
     __tablename__ = "products"
+    # As the migrations created them (0001, 0004, 0005): one per listing order of
+    # active products, each ending in the id tie-breaker, and the search index.
+    __table_args__ = (
+        Index("ix_products_search_vector", "search_vector", postgresql_using="gin"),
+        Index(
+            "ix_products_newest",
+            text("created_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("active"),
+        ),
+        Index("ix_products_price", "price", "id", postgresql_where=text("active")),
+        Index("ix_products_name", "name", "id", postgresql_where=text("active")),
+        Index(
+            "ix_products_category_price",
+            "category_id",
+            "price",
+            "id",
+            postgresql_include=["stock_on_hand", "stock_reserved"],
+            postgresql_where=text("active"),
+        ),
+    )
     # Read server-set values (timestamps) back with RETURNING on insert and update,
     # instead of expiring them: an async session cannot load them lazily later.
     __mapper_args__ = {"eager_defaults": True}
@@ -104,6 +126,10 @@ class ReservationRow(Base):
     """One order's hold on stock; the order id makes every call on it idempotent."""
 
     __tablename__ = "reservations"
+    # The expiry sweep looks only at live holds (migration 0003).
+    __table_args__ = (
+        Index("ix_reservations_due", "expires_at", postgresql_where=text("status = 'RESERVED'")),
+    )
     __mapper_args__ = {"eager_defaults": True}
 
     order_id: Mapped[uuid.UUID] = mapped_column(UUID, primary_key=True)
@@ -119,6 +145,7 @@ class ReservationRow(Base):
 
 class ReservationLineRow(Base):
     __tablename__ = "reservation_lines"
+    __table_args__ = (Index("ix_reservation_lines_product_id", "product_id"),)
 
     order_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("reservations.order_id", ondelete="CASCADE"), primary_key=True
@@ -131,6 +158,10 @@ class StockMovementRow(Base):
     """The audit trail: every change to a product's stock, who made it and why."""
 
     __tablename__ = "stock_movements"
+    __table_args__ = (
+        Index("ix_stock_movements_product_id", "product_id", "id"),
+        Index("ix_stock_movements_order_id", "order_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"))
