@@ -14,30 +14,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import random
 import statistics
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 import httpx
 
+from bench.client import ADD, Gateway, GraphQLFailure, machine
 from bench.stack import running_stack
 
-LOGIN = (
-    """mutation($input: LoginInput!) { login(input: $input) { accessToken userErrors { code } } }"""
-)
-REGISTER = """mutation($input: RegisterInput!) {
-  register(input: $input) { accessToken userErrors { code } } }"""
 CREATE = """mutation($input: ProductCreateInput!) {
   createProduct(input: $input) { product { id } userErrors { code } } }"""
-ADD = """mutation($productId: ID!, $quantity: Int!) {
-  addToCart(productId: $productId, quantity: $quantity) { userErrors { code } } }"""
 CHECKOUT = """mutation($input: CheckoutInput!) {
   checkout(input: $input) { order { id status total { amount } } userErrors { code } } }"""
 ADDRESS = {
@@ -72,29 +62,10 @@ class Level:
         )
 
 
-class Gateway:
-    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
-        self.http = http
-        self.url = url
-
-    async def call(
-        self, query: str, variables: dict[str, Any], token: str | None = None
-    ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post(
-            self.url, json={"query": query, "variables": variables}, headers=headers
-        )
-        body = response.json()
-        if response.status_code != 200 or body.get("errors"):
-            raise RuntimeError(f"{response.status_code}: {body.get('errors')}")
-        return body["data"]
-
-
 async def prepare(
     gateway: Gateway, admin_email: str, admin_password: str, products: int, buyers: int
 ) -> tuple[list[str], list[str]]:
-    login = await gateway.call(LOGIN, {"input": {"email": admin_email, "password": admin_password}})
-    admin = login["login"]["accessToken"]
+    admin = await gateway.login(admin_email, admin_password)
     product_ids = []
     for index in range(products):
         tag = uuid.uuid4().hex[:8]
@@ -112,21 +83,7 @@ async def prepare(
         )
         product_ids.append(created["createProduct"]["product"]["id"])
 
-    async def sign_up(index: int) -> str:
-        data = await gateway.call(
-            REGISTER,
-            {
-                "input": {
-                    "email": f"bench-{index}-{uuid.uuid4().hex[:8]}@example.com",
-                    "password": "bench password",
-                    "name": f"Buyer {index}",
-                }
-            },
-        )
-        token: str = data["register"]["accessToken"]
-        return token
-
-    tokens = await asyncio.gather(*(sign_up(i) for i in range(buyers)))
+    tokens = await asyncio.gather(*(gateway.sign_up(f"bench-{i}") for i in range(buyers)))
     return product_ids, list(tokens)
 
 
@@ -155,7 +112,7 @@ async def buyer_loop(
                 level.errors += 1
             else:
                 level.latencies.append(elapsed)
-        except (RuntimeError, httpx.HTTPError):
+        except (GraphQLFailure, httpx.HTTPError):
             level.errors += 1
 
 
@@ -166,11 +123,7 @@ async def main() -> None:
     parser.add_argument("--products", type=int, default=40)
     args = parser.parse_args()
     levels = [int(n) for n in args.levels.split(",")]
-    print(
-        f"checkout benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}",
-        flush=True,
-    )
+    print(f"checkout benchmark: {machine()}", flush=True)
     async with running_stack(
         {"MINISHOP_RATE_LIMITS": "off", "MINISHOP_LOG_LEVEL": "WARNING"}
     ) as stack:

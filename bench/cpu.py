@@ -33,3 +33,16 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total / TICKS
+
+
+def with_children(pids: list[int]) -> list[int]:
+    """`pids` and their direct children alive now (Postgres' backends, forked workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) in pids:  # ppid
+            children.append(int(stat.parent.name))
+    return sorted({*pids, *children})

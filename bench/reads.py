@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -38,18 +37,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import httpx
 
+from bench.client import ADD, Gateway, machine
 from bench.cpu import cpu_seconds, listening_pids
 from bench.stack import running_stack
 from bench.wrk import WrkResult, run_wrk, write_bodies
-from shared.devstack.postgres import SUPERUSER
 from shared.devstack.process import free_port
 from shared.services import service
 
@@ -70,52 +67,13 @@ CART_PAGE = """query CartPage {
 CART_PAGE_NO_PRICES = """query CartPageNoPrices {
   me { cart { totalQuantity items { quantity product { name } } } }
 }"""
-LOGIN = "mutation($input: LoginInput!) { login(input: $input) { accessToken userErrors { code } } }"
-REGISTER = """mutation($input: RegisterInput!) {
-  register(input: $input) { accessToken userErrors { code } } }"""
 CREATE_CATEGORY = """mutation($input: CategoryInput!) {
   createCategory(input: $input) { category { id } userErrors { code } } }"""
 ROOTS = "query { categories { id children { id } } }"
-ADD = """mutation($productId: ID!, $quantity: Int!) {
-  addToCart(productId: $productId, quantity: $quantity) { userErrors { code } } }"""
 EXTRA_CATEGORIES = 120
 PRODUCTS_PER_CATEGORY = 25
 CART_SIZES = (1, 10, 40)
 SHOPPERS_PER_SIZE = 30
-
-
-def machine() -> str:
-    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
-    return (
-        f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_name()}, Python "
-        f"{platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
-        f"load average {load}"
-    )
-
-
-def _cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "cpu"
-
-
-class Gateway:
-    def __init__(self, http: httpx.AsyncClient, url: str) -> None:
-        self.http, self.url = http, url
-
-    async def call(self, query: str, variables: dict[str, Any], token: str = "") -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = await self.http.post(
-            self.url, json={"query": query, "variables": variables}, headers=headers
-        )
-        body = response.json()
-        if response.status_code != 200 or body.get("errors"):
-            raise RuntimeError(f"{response.status_code}: {body.get('errors')}")
-        return body["data"]
 
 
 @dataclass
@@ -266,17 +224,7 @@ async def more_products(database_url: str, categories: list[str]) -> list[str]:
 
 async def shoppers(gateway: Gateway, size: int, products: list[str]) -> list[str]:
     async def one(index: int) -> str:
-        data = await gateway.call(
-            REGISTER,
-            {
-                "input": {
-                    "email": f"reads-{size}-{index}-{uuid.uuid4().hex[:8]}@example.com",
-                    "password": "bench password",
-                    "name": f"Shopper {index}",
-                }
-            },
-        )
-        token: str = data["register"]["accessToken"]
+        token = await gateway.sign_up(f"reads-{size}-{index}")
         for product in random.sample(products, size):
             await gateway.call(ADD, {"productId": product, "quantity": 1}, token)
         return token
@@ -310,18 +258,11 @@ async def main() -> None:
         config = stack.config
         catalog = service("catalog")
         subgraph = f"{config.service_url(catalog)}/graphql"
-        server = (
-            config.database_url or f"postgresql://{SUPERUSER}@127.0.0.1:{config.postgres_port}/"
-        )
-        database = server.rsplit("/", 1)[0] + f"/{catalog.database_name}"
-        database = database.replace("postgresql+asyncpg://", "postgresql://", 1)
+        database = stack.database_url(catalog)
         limits = httpx.Limits(max_connections=32)
         async with httpx.AsyncClient(timeout=60, limits=limits, trust_env=False) as http:
             gateway = Gateway(http, stack.gateway_url)
-            login = await gateway.call(
-                LOGIN, {"input": {"email": config.admin_email, "password": config.admin_password}}
-            )
-            admin = login["login"]["accessToken"]
+            admin = await gateway.login(config.admin_email, config.admin_password)
             categories = await more_categories(gateway, admin)
             slugs = await more_products(database, categories)
             print(f"{len(categories)} categories, {len(slugs)} products", flush=True)

@@ -25,8 +25,10 @@ from pathlib import Path
 from typing import IO
 
 from shared.devstack.config import LOCAL_PORT_SPAN, REPO_ROOT, StackConfig
+from shared.devstack.postgres import SUPERUSER, database_url
 from shared.devstack.process import free_port, free_port_span
 from shared.devstack.stack import READY_PREFIX
+from shared.services import ServiceSpec
 
 MINISHOP = Path(sys.executable).with_name("minishop")
 READY_SECONDS = 180.0
@@ -39,6 +41,14 @@ class BenchStack:
     @property
     def gateway_url(self) -> str:
         return self.config.gateway_url
+
+    def database_url(self, spec: ServiceSpec) -> str:
+        """A plain `postgresql://` URL of a service's database, for asyncpg."""
+        config = self.config
+        server = (
+            config.database_url or f"postgresql://{SUPERUSER}@127.0.0.1:{config.postgres_port}/"
+        )
+        return database_url(server, spec.database_name, driver=None)
 
 
 @contextlib.asynccontextmanager
