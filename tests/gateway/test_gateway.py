@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,9 +19,10 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.devstack.process import free_port
 from shared.schema_pipeline import REPO_ROOT, compose, export_subgraph_sdl
 from shared.services import SERVICES
-from tests.gateway.conftest import Gateway, running_gateway
+from tests.gateway.conftest import GATEWAY_BIN, ROUTER_DIR, Gateway, gateway_env, running_gateway
 from tests.gateway.toy_subgraphs import INTERNAL_HOST, NOT_FOUND_MESSAGE, RunningSubgraph
 
 SHOP_ORIGIN = "https://shop.minishop.test"
@@ -158,6 +160,75 @@ def test_request_id_is_generated_when_missing_or_malformed(
     data = response.json()["data"]
     assert data["productsHeaders"]["requestId"] == generated
     assert {p["reviewsHeaders"]["requestId"] for p in data["products"]} == {generated}
+
+
+NAMES_SEEN = """
+query Shelf {
+  productsHeaders { operationName }
+  products { reviewsHeaders { operationName } }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def javascript_planner_gateway(
+    toy_supergraph: Path,
+    toy_subgraphs: dict[str, RunningSubgraph],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Gateway]:
+    settings = {
+        "MINISHOP_SUBGRAPH_PRODUCTS_URL": toy_subgraphs["products"].url,
+        "MINISHOP_SUBGRAPH_REVIEWS_URL": toy_subgraphs["reviews"].url,
+        "MINISHOP_QUERY_PLANNER": "javascript",
+    }
+    with running_gateway(toy_supergraph, tmp_path_factory.mktemp("js-planner"), settings) as gw:
+        yield gw
+
+
+@pytest.mark.parametrize("planner", ["rust", "javascript"])
+def test_every_subgraph_call_carries_the_client_operation_name(
+    planner: str, request: pytest.FixtureRequest
+) -> None:
+    # Subgraphs name their spans and per-operation metrics after it.
+    gw = request.getfixturevalue("gateway" if planner == "rust" else "javascript_planner_gateway")
+
+    data = post(gw, NAMES_SEEN).json()["data"]
+    anonymous = post(gw, "{ productsHeaders { operationName } }").json()["data"]
+
+    assert data["productsHeaders"] == {"operationName": "Shelf"}
+    assert [p["reviewsHeaders"] for p in data["products"]] == [{"operationName": "Shelf"}] * 2
+    assert anonymous["productsHeaders"] == {"operationName": None}
+
+
+def test_the_javascript_planner_answers_like_the_rust_one(
+    gateway: Gateway, javascript_planner_gateway: Gateway
+) -> None:
+    for query in (PRODUCTS_WITH_REVIEWS, "{ reviewCount }", nested_related(5)):
+        assert without_cost(post(javascript_planner_gateway, query)) == without_cost(
+            post(gateway, query)
+        )
+
+
+def test_an_unknown_query_planner_is_refused_at_start(
+    toy_supergraph: Path, router_packages: Path
+) -> None:
+    port = free_port()
+    env = gateway_env(port, toy_supergraph, {"MINISHOP_QUERY_PLANNER": "fastest"})
+
+    completed = subprocess.run(
+        [str(GATEWAY_BIN), "supergraph", str(toy_supergraph), "--port", str(port)],
+        cwd=ROUTER_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert completed.returncode != 0
+    assert (
+        "MINISHOP_QUERY_PLANNER must be rust or javascript" in completed.stdout + completed.stderr
+    )
 
 
 def test_no_authorization_header_means_none_is_forwarded(gateway: Gateway) -> None:

@@ -51,6 +51,8 @@ class SeenHeaders:
     # The address and manifest id the gateway signed, verified as subgraphs do.
     client_address: str | None
     operation: str | None
+    # The name of the operation the subgraph was sent (None when anonymous).
+    operation_name: str | None
 
 
 async def _seen(info: Info) -> SeenHeaders:
@@ -64,6 +66,7 @@ async def _seen(info: Info) -> SeenHeaders:
         forwarded_for=headers.get("x-forwarded-for"),
         client_address=net.verified_client_address(headers.get(net.CLIENT_ADDRESS_HEADER), TOY_KEY),
         operation=net.verified_operation(headers.get(net.OPERATION_HEADER), document, TOY_KEY),
+        operation_name=info.operation.name.value if info.operation.name else None,
     )
 
 
