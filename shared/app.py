@@ -48,6 +48,7 @@ from shared.db.engine import create_engine, create_sessionmaker
 from shared.events.consumer import Consumer
 from shared.events.runtime import run_events
 from shared.events.settings import events_settings
+from shared.gc_tuning import startup_objects_frozen
 from shared.graphql.context import RequestContext
 from shared.graphql.router import SubgraphRouter
 from shared.observability.instrumentation import instrument_app
@@ -170,6 +171,7 @@ def create_service_app(definition: ServiceDefinition[Any]) -> FastAPI:
                 await stack.enter_async_context(running_background(definition, state, parts))
             if definition.key_source is not None:
                 state.verifier = _verifier(platform, definition.key_source(parts))
+            stack.enter_context(startup_objects_frozen())
             yield
 
     app = FastAPI(
