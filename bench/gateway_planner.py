@@ -1,0 +1,140 @@
+"""Hive Gateway's two query planners on our supergraph, in one run.
+
+    bench/setup.sh                      # once: installs wrk, the load generator
+    .venv/bin/python -m bench.gateway_planner [--rounds 5] [--seconds 6] [--connections 16]
+
+Starts the whole stack (its gateway on the Rust planner, the default) and,
+beside it, in front of the same subgraphs, a second gateway on the Rust
+planner (the noise floor between two identical gateways) and one on the
+JavaScript planner (`MINISHOP_QUERY_PLANNER=javascript`). Then, driven by wrk
+with a random body out of hundreds on every request, in interleaved rounds
+(bench/reads.py's machinery):
+
+- the catalog page, `products(first: 20, filter: {categoryId})`, one subgraph
+  call, at `--connections` and at 1;
+- the cart page of a 10-line cart (`me { cart { ... lineTotal ... subtotal } }`:
+  accounts, cart, then the catalog's prices by `@requires`), 30 shoppers, at 1.
+
+Prints each target's medians with the CPU each gateway used per request, and
+JavaScript against Rust: throughput, p50 and gateway CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from bench.client import Gateway, machine
+from bench.processes import gateway_process
+from bench.reads import (
+    CART_PAGE,
+    PAGE,
+    SERVERS,
+    Target,
+    difference,
+    interleaved,
+    more_categories,
+    more_products,
+    ratio,
+    shoppers,
+    wait_up,
+)
+from bench.stack import running_stack
+from bench.wrk import WrkResult, write_bodies
+from shared.services import service
+
+CART_LINES = 10
+
+
+def _rate(run: WrkResult) -> float:
+    return run.rate
+
+
+def _p50(run: WrkResult) -> float:
+    return run.p50_ms
+
+
+def report(title: str, targets: dict[str, Target]) -> None:
+    """Each target with its own gateway's CPU, then each against the stack's Rust gateway."""
+    print(title, flush=True)
+    for planner, target in targets.items():
+        print(f"{target.line()}  own gateway {target.cpu_ms(planner):.2f} ms", flush=True)
+    rust = targets["rust"]
+    for planner, name in (
+        ("rust twin", "noise (two Rust gateways)"),
+        ("javascript", "JavaScript vs Rust"),
+    ):
+        other = targets[planner]
+        cpu = statistics.median(
+            mine[planner] / base["rust"] for mine, base in zip(other.cpu, rust.cpu, strict=True)
+        )
+        print(
+            f"  => {name}: throughput {ratio(other, rust, _rate):.1%} of Rust's, "
+            f"p50 {difference(other, rust, _p50):+.2f} ms, gateway CPU per request {cpu:.0%}",
+            flush=True,
+        )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    print(f"query planners: {machine()}", flush=True)
+    env = {"MINISHOP_RATE_LIMITS": "off", "MINISHOP_LOG_LEVEL": "WARNING"}
+    async with running_stack(env) as stack:
+        config = stack.config
+        catalog_url = f"{config.service_url(service('catalog'))}/graphql"
+        with (
+            gateway_process(config, catalog_url, {"MINISHOP_QUERY_PLANNER": "rust"}) as twin,
+            gateway_process(config, catalog_url, {"MINISHOP_QUERY_PLANNER": "javascript"}) as js,
+        ):
+            urls = {"rust": stack.gateway_url, "rust twin": twin, "javascript": js}
+            limits = httpx.Limits(max_connections=32)
+            async with httpx.AsyncClient(timeout=60, limits=limits, trust_env=False) as http:
+                for url in (twin, js):
+                    await wait_up(http, url)
+                gateway = Gateway(http, stack.gateway_url)
+                admin = await gateway.login(config.admin_email, config.admin_password)
+                categories = await more_categories(gateway, admin)
+                await more_products(stack.database_url(service("catalog")), categories)
+                products = [
+                    node["id"]
+                    for node in (
+                        await gateway.call("query { products(first: 100) { nodes { id } } }", {})
+                    )["products"]["nodes"]
+                ]
+                tokens = await shoppers(gateway, CART_LINES, products)
+            folder = Path(tempfile.mkdtemp(prefix="minishop-planner-"))
+            pages = write_bodies(
+                folder / "page.txt",
+                [("", {"query": PAGE, "variables": {"categoryId": c}}) for c in categories],
+            )
+            carts = write_bodies(
+                folder / "cart.txt",
+                [(token, {"query": CART_PAGE, "variables": {}}) for token in tokens],
+            )
+            SERVERS.clear()
+            for planner, url in urls.items():
+                SERVERS[planner] = int(url.rsplit(":", 1)[1].split("/")[0])
+            for title, bodies, connections in (
+                (f"catalog page at {args.connections} connections", pages, args.connections),
+                ("catalog page at 1 connection", pages, 1),
+                (f"cart page of {CART_LINES} lines at 1 connection", carts, 1),
+            ):
+                targets = {
+                    planner: Target(f"{planner} planner, {title}", url, bodies, connections)
+                    for planner, url in urls.items()
+                }
+                await interleaved(list(targets.values()), args.rounds, args.seconds)
+                report(f"{title}: {machine()}", targets)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
