@@ -118,7 +118,7 @@ class EmbeddedPostgres:
     port: int
     log_path: Path
     durable: bool = True
-    max_connections: int = 200
+    max_connections: int = 300
     # None: no Unix socket at all, TCP only.
     socket_dir: Path | None = None
     process: Process | None = field(default=None, init=False)

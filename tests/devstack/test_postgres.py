@@ -54,14 +54,14 @@ async def test_restart_keeps_data_and_stop_frees_the_port(tmp_path: Path) -> Non
     assert port_is_free(pg.port)
 
 
-async def test_server_listens_on_loopback_with_utf8_and_200_connections(
+async def test_server_listens_on_loopback_with_utf8_and_300_connections(
     server: EmbeddedPostgres,
 ) -> None:
     connection = await asyncpg.connect(server.url)
     try:
         assert await connection.fetchval("SHOW listen_addresses") == "127.0.0.1"
         assert await connection.fetchval("SHOW server_encoding") == "UTF8"
-        assert await connection.fetchval("SHOW max_connections") == "200"
+        assert await connection.fetchval("SHOW max_connections") == "300"
         # The builtin C.UTF-8 provider lowercases beyond ASCII.
         assert await connection.fetchval("SELECT lower('ÉCLAIR')") == "éclair"
     finally:
