@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import strawberry
+from aiodataloader import DataLoader
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
@@ -13,6 +16,7 @@ from shared.graphql.context import RequestContext
 from shared.graphql.cost import at_most
 from shared.graphql.errors import UserError, forbidden
 from shared.graphql.ids import format_cart_item_id, parse_cart_item_id
+from shared.graphql.loaders import batch_loader
 from subgraphs.cart.ids import cart_id_for
 from subgraphs.cart.repository import StoredCart
 from subgraphs.cart.service import CartService, CartServices
@@ -25,6 +29,25 @@ CartInfo = Info[RequestContext, None]
 
 def cart_service(info: CartInfo) -> CartService:
     return info.context.parts_as(CartServices).carts
+
+
+def stored_cart_loader(context: RequestContext) -> DataLoader:
+    """The request's stored carts by user id: read from Redis once per request.
+
+    The gateway asks for a cart page's items as entities (`CartItem`, `Cart`),
+    each one resolved by its cart: without this, one Redis read per line.
+    """
+    carts = context.parts_as(CartServices).carts
+
+    async def read(user_ids: Sequence[str]) -> list[StoredCart]:
+        return list(await asyncio.gather(*(carts.read(user_id) for user_id in user_ids)))
+
+    return batch_loader(read)
+
+
+async def stored_cart(info: CartInfo, user_id: str) -> StoredCart:
+    stored: StoredCart = await info.context.loader(stored_cart_loader).load(user_id)
+    return stored
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
@@ -82,7 +105,7 @@ class Cart:
         if id != cart_id_for(user_id):
             # Someone else's cart: its existence is not ours to reveal.
             return None
-        return cls.build(user_id, await cart_service(info).read(user_id))
+        return cls.build(user_id, await stored_cart(info, user_id))
 
 
 @strawberry.federation.type(keys=["id"])
@@ -101,7 +124,7 @@ class User:
         principal = info.context.require_user()
         if principal.subject != self.id:
             raise forbidden("You can only see your own cart.")
-        return Cart.build(principal.subject, await cart_service(info).read(principal.subject))
+        return Cart.build(principal.subject, await stored_cart(info, principal.subject))
 
 
 @strawberry.type

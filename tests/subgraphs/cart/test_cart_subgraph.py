@@ -147,6 +147,35 @@ def test_an_item_id_is_its_cart_and_product_and_anything_else_is_no_item_id() ->
         assert parse_cart_item_id(forged) is None
 
 
+async def _script_calls(cart: RunningService) -> int:
+    """Lua script calls the cart's Redis has served (each cart read or change is one)."""
+    stats = await cart.state.redis.info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "eval"))
+
+
+async def test_a_cart_pages_entities_read_the_cart_once(
+    cart: RunningService, catalog: RunningService
+) -> None:
+    # Given Alice's cart of 20 lines
+    products = await _product_ids(catalog, 20)
+    alice = cart.graphql.as_user(mint_token(ALICE))
+    for product in products:
+        await alice.execute(ADD, {"productId": product, "quantity": 1})
+    items = (await alice.execute(ITEM_IDS)).ok()["cart"]["items"]
+    representations = [{"__typename": "CartItem", "id": item["id"]} for item in items] + [
+        {"__typename": "Cart", "id": cart_id_for(ALICE)}
+    ]
+    # When the gateway asks for its 20 items and the cart as entities, in one request
+    before = await _script_calls(cart)
+    answer = await alice.execute(
+        ITEM_ENTITIES.replace("quantity }", "quantity } ... on Cart { totalQuantity }"),
+        {"representations": representations},
+    )
+    # Then all resolve, from one read of the cart
+    assert len([e for e in answer.ok()["_entities"] if e]) == 21
+    assert await _script_calls(cart) - before == 1
+
+
 async def test_items_resolve_by_their_id_for_their_owner_only(
     cart: RunningService, catalog: RunningService
 ) -> None:
