@@ -20,7 +20,9 @@ Then `product(slug)` over every product's slug, driven by wrk, one random body
 per request: untraced and traced catalog, untraced and traced gateway, in
 interleaved rounds in a shuffled order (bench/reads.py's machinery), at
 `--connections` and at 1. Prints the machine, date and load, each target's
-medians and the overheads: 1 - traced/untraced throughput and the p50 added.
+medians and the overheads: 1 - traced/untraced throughput, the p50 added, and
+the CPU per request of the servers behind each (read from /proc), which the
+other target's load barely moves.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import httpx
 
 from bench.client import machine
 from bench.processes import catalog_process, gateway_process
-from bench.reads import PRODUCT, Target, difference, interleaved, ratio, wait_up
+from bench.reads import PRODUCT, SERVERS, Target, difference, interleaved, ratio, wait_up
 from bench.stack import running_stack
 from bench.wrk import WrkResult, write_bodies
 from shared.services import service
@@ -92,10 +94,23 @@ def _p50(run: WrkResult) -> float:
     return run.p50_ms
 
 
-def report(title: str, untraced: Target, traced: Target) -> None:
+def report(
+    title: str,
+    untraced: Target,
+    traced: Target,
+    servers: tuple[tuple[str, ...], tuple[str, ...]],
+) -> None:
+    """Throughput lost and p50 added, and the CPU per request the servers behind
+    each target used (the gateway and its catalog), traced against untraced."""
     cost = 1 - ratio(traced, untraced, _rate)
     added = difference(traced, untraced, _p50)
-    print(f"  => {title}: throughput {cost:+.1%} lost, p50 {added:+.2f} ms", flush=True)
+    untraced_cpu = sum(untraced.cpu_ms(name) for name in servers[0])
+    traced_cpu = sum(traced.cpu_ms(name) for name in servers[1])
+    print(
+        f"  => {title}: throughput {cost:+.1%} lost, p50 {added:+.2f} ms, CPU per request "
+        f"{untraced_cpu:.2f} -> {traced_cpu:.2f} ms ({traced_cpu / untraced_cpu - 1:+.1%})",
+        flush=True,
+    )
 
 
 async def main() -> None:
@@ -135,6 +150,16 @@ async def main() -> None:
                 for url in (twin, traced_catalog, twin_gateway, traced_gateway):
                     await wait_up(http, url)
             subgraph = f"{config.service_url(catalog)}/graphql"
+            SERVERS.clear()
+            for name, url in (
+                ("catalog", subgraph),
+                ("catalog twin", twin),
+                ("catalog traced", traced_catalog),
+                ("gateway", stack.gateway_url),
+                ("gateway twin", twin_gateway),
+                ("gateway traced", traced_gateway),
+            ):
+                SERVERS[name] = int(url.rsplit(":", 1)[1].split("/")[0])
             for connections in (args.connections, 1):
                 targets = [
                     Target(f"catalog, untraced, {connections} conn", subgraph, bodies, connections),
@@ -165,10 +190,26 @@ async def main() -> None:
                 print(f"product(slug) at {connections} connection(s):")
                 for target in targets:
                     print(target.line())
-                report("noise (two untraced catalogs)", untraced, twin_target)
-                report("catalog traced vs untraced", untraced, traced)
-                report("noise (two untraced gateways)", gw, twin_gw)
-                report("gateway+catalog traced vs untraced twins", twin_gw, traced_gw)
+                catalogs = (("catalog",), ("catalog twin",))
+                report("noise (two untraced catalogs)", untraced, twin_target, catalogs)
+                report(
+                    "catalog traced vs untraced",
+                    untraced,
+                    traced,
+                    (("catalog",), ("catalog traced",)),
+                )
+                report(
+                    "noise (two untraced gateways)",
+                    gw,
+                    twin_gw,
+                    (("gateway", "catalog"), ("gateway twin", "catalog twin")),
+                )
+                report(
+                    "gateway+catalog traced vs untraced twins",
+                    twin_gw,
+                    traced_gw,
+                    (("gateway twin", "catalog twin"), ("gateway traced", "catalog traced")),
+                )
     print(f"{sink.exports} OTLP exports received; after: {machine()}", flush=True)
 
 
