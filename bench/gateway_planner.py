@@ -34,19 +34,21 @@ from bench.client import Gateway, machine
 from bench.processes import gateway_process
 from bench.reads import (
     CART_PAGE,
-    PAGE,
     SERVERS,
     Target,
+    cart_bodies,
     difference,
+    first_product_ids,
     interleaved,
     more_categories,
     more_products,
+    page_bodies,
     ratio,
     shoppers,
     wait_up,
 )
 from bench.stack import running_stack
-from bench.wrk import WrkResult, write_bodies
+from bench.wrk import WrkResult
 from shared.services import service
 
 CART_LINES = 10
@@ -116,12 +118,7 @@ async def main() -> None:
                 admin = await gateway.login(config.admin_email, config.admin_password)
                 categories = await more_categories(gateway, admin)
                 await more_products(stack.database_url(service("catalog")), categories)
-                products = [
-                    node["id"]
-                    for node in (
-                        await gateway.call("query { products(first: 100) { nodes { id } } }", {})
-                    )["products"]["nodes"]
-                ]
+                products = await first_product_ids(gateway)
                 tokens = await shoppers(gateway, CART_LINES, products)
                 for planner, url in urls.items():
                     lost = await null_products(Gateway(http, url), tokens)
@@ -129,14 +126,8 @@ async def main() -> None:
                         f"{planner}: {lost} of {len(tokens)} cart pages lost a product", flush=True
                     )
             folder = Path(tempfile.mkdtemp(prefix="minishop-planner-"))
-            pages = write_bodies(
-                folder / "page.txt",
-                [("", {"query": PAGE, "variables": {"categoryId": c}}) for c in categories],
-            )
-            carts = write_bodies(
-                folder / "cart.txt",
-                [(token, {"query": CART_PAGE, "variables": {}}) for token in tokens],
-            )
+            pages = page_bodies(folder / "page.txt", categories)
+            carts = cart_bodies(folder / "cart.txt", tokens)
             SERVERS.clear()
             for planner, url in urls.items():
                 SERVERS[planner] = int(url.rsplit(":", 1)[1].split("/")[0])

@@ -222,6 +222,24 @@ async def more_products(database_url: str, categories: list[str]) -> list[str]:
         await connection.close()
 
 
+async def first_product_ids(gateway: Gateway) -> list[str]:
+    """The ids of the first 100 products, to fill carts with."""
+    data = await gateway.call("query { products(first: 100) { nodes { id } } }", {})
+    return [node["id"] for node in data["products"]["nodes"]]
+
+
+def page_bodies(path: Path, categories: list[str]) -> Path:
+    """One catalog page request per category, for wrk."""
+    return write_bodies(
+        path, [("", {"query": PAGE, "variables": {"categoryId": c}}) for c in categories]
+    )
+
+
+def cart_bodies(path: Path, tokens: list[str], query: str = CART_PAGE) -> Path:
+    """One cart page request per shopper, each with its own token, for wrk."""
+    return write_bodies(path, [(token, {"query": query, "variables": {}}) for token in tokens])
+
+
 async def shoppers(gateway: Gateway, size: int, products: list[str]) -> list[str]:
     async def one(index: int) -> str:
         token = await gateway.sign_up(f"reads-{size}-{index}")
@@ -267,10 +285,7 @@ async def main() -> None:
             slugs = await more_products(database, categories)
             print(f"{len(categories)} categories, {len(slugs)} products", flush=True)
             folder = Path(tempfile.mkdtemp(prefix="minishop-reads-"))
-            pages = write_bodies(
-                folder / "page.txt",
-                [("", {"query": PAGE, "variables": {"categoryId": c}}) for c in categories],
-            )
+            pages = page_bodies(folder / "page.txt", categories)
             products = write_bodies(
                 folder / "product.txt",
                 [("", {"query": PRODUCT, "variables": {"slug": s}}) for s in slugs],
@@ -287,12 +302,7 @@ async def main() -> None:
                 )
             del SERVERS["raw"]
             if not args.skip_cart:
-                ids = [
-                    node["id"]
-                    for node in (
-                        await gateway.call("query { products(first: 100) { nodes { id } } }", {})
-                    )["products"]["nodes"]
-                ]
+                ids = await first_product_ids(gateway)
                 await cart_pages(args, gateway, stack.gateway_url, ids, folder)
     print(f"done: {machine()}")
 
@@ -338,10 +348,7 @@ async def cart_pages(
     for size in CART_SIZES:
         tokens = await shoppers(gateway, size, products)
         for label, query in (("", CART_PAGE), (" without prices", CART_PAGE_NO_PRICES)):
-            bodies = write_bodies(
-                folder / f"cart-{size}{label.strip()}.txt",
-                [(token, {"query": query, "variables": {}}) for token in tokens],
-            )
+            bodies = cart_bodies(folder / f"cart-{size}{label.strip()}.txt", tokens, query)
             targets.append(Target(f"cart of {size:>2} lines{label}, 1 conn", url, bodies, 1))
     await interleaved(targets, args.rounds, args.seconds)
     print(f"cart page through the gateway at 1 connection: {machine()}")

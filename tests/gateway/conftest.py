@@ -108,6 +108,22 @@ def gateway_env(port: int, supergraph: Path, settings: Mapping[str, str]) -> dic
     return env
 
 
+def refused_start_output(supergraph: Path, settings: Mapping[str, str]) -> str:
+    """Start the gateway with `settings`, expecting it to refuse: what it printed."""
+    port = free_port()
+    completed = subprocess.run(
+        [str(GATEWAY_BIN), "supergraph", str(supergraph), "--port", str(port)],
+        cwd=ROUTER_DIR,
+        env=gateway_env(port, supergraph, settings),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode != 0, "the gateway started"
+    return completed.stdout + completed.stderr
+
+
 @contextmanager
 def running_gateway(
     supergraph: Path, log_dir: Path, settings: Mapping[str, str]
