@@ -14,7 +14,6 @@
  *   OTEL_SERVICE_NAME            the service name on the spans (default gateway)
  */
 import { openTelemetrySetup } from '@graphql-hive/plugin-opentelemetry/setup';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   AlwaysOffSampler,
@@ -70,7 +69,10 @@ export function openTelemetryConfig(env: Env = process.env) {
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim().replace(/\/+$/, '');
   if (!endpoint) return undefined;
   openTelemetrySetup({
-    contextManager: new AsyncLocalStorageContextManager(),
+    // No global context manager: the plugin is told below to parent spans
+    // explicitly, and once an AsyncLocalStorage is entered (the exporter does,
+    // around every export) Node runs its hooks on every promise in the process.
+    contextManager: null,
     resource: { serviceName: env.OTEL_SERVICE_NAME?.trim() || 'gateway' },
     sampler: sampler(env),
     traces: { exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }) },
