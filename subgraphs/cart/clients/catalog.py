@@ -1,4 +1,5 @@
-"""Asking the catalog which products can go in a cart, over its internal API.
+"""Asking the catalog which products can go in a cart, and what they cost, over
+its internal API.
 
 Only the fields the cart needs are read (a tolerant reader): the catalog may
 add fields without breaking the cart.
@@ -9,10 +10,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
 from shared.internal import InternalCallError, ServiceClient
+from subgraphs.cart.service.cart import Price
 from subgraphs.cart.service.errors import CatalogUnavailable
 
 
@@ -25,6 +28,8 @@ class _Found(BaseModel):
 
     id: uuid.UUID
     active: bool
+    price: Decimal
+    currency: str
 
 
 class _Lookup(BaseModel):
@@ -41,6 +46,15 @@ class CatalogProducts:
         self._timeout = timeout_seconds
 
     async def sellable(self, product_ids: Sequence[str]) -> set[str]:
+        return {str(product.id) for product in await self._lookup(product_ids) if product.active}
+
+    async def prices(self, product_ids: Sequence[str]) -> dict[str, Price]:
+        return {
+            str(product.id): Price(product.price, product.currency)
+            for product in await self._lookup(product_ids)
+        }
+
+    async def _lookup(self, product_ids: Sequence[str]) -> list[_Found]:
         ids = [uuid.UUID(product_id) for product_id in product_ids]
         try:
             # One deadline over the retries: a shopper is waiting.
@@ -53,4 +67,4 @@ class CatalogProducts:
                 )
         except (InternalCallError, TimeoutError) as error:
             raise CatalogUnavailable(str(error)) from error
-        return {str(product.id) for product in found.products if product.active}
+        return found.products

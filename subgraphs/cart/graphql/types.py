@@ -1,10 +1,11 @@
-"""GraphQL types of the cart. `lineTotal` and `subtotal` come from the catalog."""
+"""GraphQL types of the cart. `lineTotal` and `subtotal` are at the catalog's current prices."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import strawberry
 from aiodataloader import DataLoader
@@ -14,12 +15,14 @@ from strawberry.types import Info
 
 from shared.graphql.context import RequestContext
 from shared.graphql.cost import at_most
-from shared.graphql.errors import UserError, forbidden
+from shared.graphql.errors import ApiError, ErrorCode, UserError, forbidden
 from shared.graphql.ids import format_cart_item_id, parse_cart_item_id
 from shared.graphql.loaders import batch_loader
+from shared.graphql.money import Money, money
 from subgraphs.cart.ids import cart_id_for
 from subgraphs.cart.repository import StoredCart
-from subgraphs.cart.service import CartService, CartServices
+from subgraphs.cart.service import CartService, CartServices, CatalogUnavailable
+from subgraphs.cart.service.cart import Price
 
 # The estimate's size of a cart: the default `max_lines` (subgraphs/cart/settings.py).
 LINES_AT_MOST = 100
@@ -50,6 +53,37 @@ async def stored_cart(info: CartInfo, user_id: str) -> StoredCart:
     return stored
 
 
+def price_loader(context: RequestContext) -> DataLoader:
+    """The request's prices by product id: one catalog call for every line shown."""
+    carts = context.parts_as(CartServices).carts
+
+    async def load(product_ids: Sequence[str]) -> list[Price | None]:
+        found = await carts.prices(product_ids)
+        return [found.get(product_id) for product_id in product_ids]
+
+    return batch_loader(load)
+
+
+async def prices_of(info: CartInfo, product_ids: Sequence[str]) -> list[Price]:
+    """Current prices, in order; an error when the catalog cannot say."""
+    try:
+        prices: list[Price | None] = await info.context.loader(price_loader).load_many(
+            list(product_ids)
+        )
+    except CatalogUnavailable as error:
+        raise ApiError(
+            ErrorCode.INTERNAL_SERVER_ERROR,
+            "The catalog is not answering; prices cannot be shown. Try again shortly.",
+        ) from error
+    known: list[Price] = []
+    for product_id, price in zip(product_ids, prices, strict=True):
+        if price is None:
+            # Products are archived, never deleted: an unknown one is a fault, not input.
+            raise LookupError(f"the catalog has no price for product {product_id}")
+        known.append(price)
+    return known
+
+
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
 class Product:
     """A product, resolved by the catalog."""
@@ -62,6 +96,11 @@ class CartItem:
     id: strawberry.ID
     product: Product
     quantity: int
+
+    @strawberry.field(description="Current catalog price times quantity.")
+    async def line_total(self, info: CartInfo) -> Money:
+        (price,) = await prices_of(info, [self.product.id])
+        return money(price.amount * self.quantity, price.currency)
 
     @classmethod
     async def resolve_reference(cls, info: CartInfo, id: str) -> CartItem | None:
@@ -80,6 +119,17 @@ class Cart:
     items: list[CartItem] = strawberry.field(directives=[at_most(LINES_AT_MOST)])
     total_quantity: int
     updated_at: datetime
+
+    @strawberry.field(description="Current catalog prices times quantities.")
+    async def subtotal(self, info: CartInfo) -> Money:
+        prices = await prices_of(info, [item.product.id for item in self.items])
+        if not prices:
+            return money(Decimal(0))
+        total = sum(
+            (price.amount * item.quantity for price, item in zip(prices, self.items, strict=True)),
+            Decimal(0),
+        )
+        return money(total, prices[0].currency)
 
     @classmethod
     def build(cls, user_id: str, stored: StoredCart) -> Cart:

@@ -1,13 +1,15 @@
 """Cart rules: quantities, line limits, products that exist and are on sale.
 
-Prices are not the cart's business: the catalog contributes `lineTotal` and
-`subtotal` to the cart's types, so the cart never stores or trusts a price.
+Prices are the catalog's: the cart never stores a price, it asks the catalog
+for the current ones whenever a cart is shown (`lineTotal`, `subtotal`).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 from subgraphs.cart.repository import (
@@ -29,9 +31,19 @@ from subgraphs.cart.service.errors import (
 from subgraphs.cart.settings import CartSettings
 
 
+@dataclass(frozen=True, slots=True)
+class Price:
+    amount: Decimal
+    currency: str
+
+
 class ProductDirectory(Protocol):
     async def sellable(self, product_ids: Sequence[str]) -> set[str]:
         """The ids among `product_ids` that exist and are active."""
+        ...
+
+    async def prices(self, product_ids: Sequence[str]) -> dict[str, Price]:
+        """The current price of each of `product_ids` the catalog knows, archived or not."""
         ...
 
 
@@ -45,6 +57,12 @@ class CartService:
 
     async def read(self, user_id: str) -> StoredCart:
         return await self._store.read(user_id)
+
+    async def prices(self, product_ids: Sequence[str]) -> dict[str, Price]:
+        """Current catalog prices; products it does not know are left out."""
+        if not product_ids:
+            return {}
+        return await self._products.prices(product_ids)
 
     async def add(self, user_id: str, product_id: str, quantity: int) -> StoredCart:
         self._check_quantity(quantity)

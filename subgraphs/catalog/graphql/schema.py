@@ -3,7 +3,6 @@
 from strawberry.tools import merge_types
 
 from shared.graphql.schema import build_schema
-from subgraphs.catalog.graphql.cart_pricing import Cart, CartItem
 from subgraphs.catalog.graphql.mutations import (
     CategoryMutations,
     ProductMutations,
@@ -14,6 +13,4 @@ from subgraphs.catalog.graphql.types import Category, Product, User
 
 Mutation = merge_types("Mutation", (ProductMutations, CategoryMutations, StockMutations))
 
-schema = build_schema(
-    query=Query, mutation=Mutation, types=[Product, Category, User, Cart, CartItem]
-)
+schema = build_schema(query=Query, mutation=Mutation, types=[Product, Category, User])
