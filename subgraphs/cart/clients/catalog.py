@@ -15,7 +15,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict
 
 from shared.internal import InternalCallError, ServiceClient
-from subgraphs.cart.service.cart import Price
+from subgraphs.cart.service.cart import Listing, Price
 from subgraphs.cart.service.errors import CatalogUnavailable
 
 
@@ -45,16 +45,7 @@ class CatalogProducts:
         self._catalog = catalog
         self._timeout = timeout_seconds
 
-    async def sellable(self, product_ids: Sequence[str]) -> set[str]:
-        return {str(product.id) for product in await self._lookup(product_ids) if product.active}
-
-    async def prices(self, product_ids: Sequence[str]) -> dict[str, Price]:
-        return {
-            str(product.id): Price(product.price, product.currency)
-            for product in await self._lookup(product_ids)
-        }
-
-    async def _lookup(self, product_ids: Sequence[str]) -> list[_Found]:
+    async def lookup(self, product_ids: Sequence[str]) -> dict[str, Listing]:
         ids = [uuid.UUID(product_id) for product_id in product_ids]
         try:
             # One deadline over the retries: a shopper is waiting.
@@ -67,4 +58,7 @@ class CatalogProducts:
                 )
         except (InternalCallError, TimeoutError) as error:
             raise CatalogUnavailable(str(error)) from error
-        return found.products
+        return {
+            str(product.id): Listing(product.active, Price(product.price, product.currency))
+            for product in found.products
+        }

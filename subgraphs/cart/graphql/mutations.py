@@ -8,15 +8,15 @@ import strawberry
 
 from shared.errors import DomainError
 from shared.graphql.errors import ApiError, ErrorCode, user_errors
-from subgraphs.cart.graphql.types import Cart, CartInfo, CartPayload, cart_service
-from subgraphs.cart.repository import StoredCart
+from subgraphs.cart.graphql.types import Cart, CartInfo, CartPayload, cart_service, price_loader
 from subgraphs.cart.service import CatalogUnavailable
+from subgraphs.cart.service.cart import ChangedCart
 
 
-async def _change(info: CartInfo, change: Callable[[str], Awaitable[StoredCart]]) -> CartPayload:
+async def _change(info: CartInfo, change: Callable[[str], Awaitable[ChangedCart]]) -> CartPayload:
     user_id = info.context.require_user().subject
     try:
-        stored = await change(user_id)
+        changed = await change(user_id)
     except DomainError as error:
         return CartPayload(user_errors=user_errors(error))
     except CatalogUnavailable as error:
@@ -24,7 +24,10 @@ async def _change(info: CartInfo, change: Callable[[str], Awaitable[StoredCart]]
             ErrorCode.INTERNAL_SERVER_ERROR,
             "The catalog is not answering; the cart was not changed. Try again shortly.",
         ) from error
-    return CartPayload(cart=Cart.build(user_id, stored))
+    prices = info.context.loader(price_loader)
+    for product_id, price in changed.prices.items():
+        prices.prime(product_id, price)
+    return CartPayload(cart=Cart.build(user_id, changed.cart))
 
 
 @strawberry.type

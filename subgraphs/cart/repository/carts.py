@@ -154,9 +154,6 @@ class CartStore:
         )
         return ChangeResult(int(code), int(resulting))
 
-    async def has_line(self, user_id: str, product_id: str) -> bool:
-        return bool(await self._redis.hexists(_keys(user_id)[0], product_id))
-
     async def clear(self, user_id: str) -> None:
         lines, order, updated = _keys(user_id)
         async with self._redis.pipeline(transaction=True) as pipe:

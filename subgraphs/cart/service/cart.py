@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -37,14 +37,25 @@ class Price:
     currency: str
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the catalog says of a product: on sale or not, and its current price."""
+
+    active: bool
+    price: Price
+
+
 class ProductDirectory(Protocol):
-    async def sellable(self, product_ids: Sequence[str]) -> set[str]:
-        """The ids among `product_ids` that exist and are active."""
+    async def lookup(self, product_ids: Sequence[str]) -> dict[str, Listing]:
+        """The products among `product_ids` the catalog knows, archived or not."""
         ...
 
-    async def prices(self, product_ids: Sequence[str]) -> dict[str, Price]:
-        """The current price of each of `product_ids` the catalog knows, archived or not."""
-        ...
+
+@dataclass(frozen=True, slots=True)
+class ChangedCart:
+    cart: StoredCart
+    # The prices the change learned from the catalog: showing the cart need not ask again.
+    prices: dict[str, Price] = field(default_factory=dict)
 
 
 class CartService:
@@ -62,11 +73,14 @@ class CartService:
         """Current catalog prices; products it does not know are left out."""
         if not product_ids:
             return {}
-        return await self._products.prices(product_ids)
+        listings = await self._products.lookup(product_ids)
+        return {product_id: listing.price for product_id, listing in listings.items()}
 
-    async def add(self, user_id: str, product_id: str, quantity: int) -> StoredCart:
+    async def add(self, user_id: str, product_id: str, quantity: int) -> ChangedCart:
         self._check_quantity(quantity)
-        await self._check_sellable(product_id)
+        # One catalog call checks the product and prices the lines already there.
+        others = [line.product_id for line in (await self._store.read(user_id)).lines]
+        prices = await self._check_sellable(product_id, others)
         result = await self._store.add(
             user_id,
             product_id,
@@ -75,26 +89,28 @@ class CartService:
             max_lines=self._settings.max_lines,
         )
         self._raise_for(result)
-        return await self._store.read(user_id)
+        return ChangedCart(await self._store.read(user_id), prices)
 
-    async def update(self, user_id: str, product_id: str, quantity: int) -> StoredCart:
+    async def update(self, user_id: str, product_id: str, quantity: int) -> ChangedCart:
         """Set a line's quantity; 0 removes it. Never creates a line."""
         self._check_quantity(quantity, allow_zero=True)
         # Checked first so a product that is not in the cart costs no catalog call;
         # the update itself checks again, as the line may leave while we wait.
-        if not await self._store.has_line(user_id, product_id):
+        lines = [line.product_id for line in (await self._store.read(user_id)).lines]
+        if product_id not in lines:
             raise NotInCart()
+        prices: dict[str, Price] = {}
         if quantity > 0:
-            await self._check_sellable(product_id)
+            prices = await self._check_sellable(product_id, lines)
         self._raise_for(await self._store.update_line(user_id, product_id, quantity))
-        return await self._store.read(user_id)
+        return ChangedCart(await self._store.read(user_id), prices)
 
-    async def remove(self, user_id: str, product_id: str) -> StoredCart:
+    async def remove(self, user_id: str, product_id: str) -> ChangedCart:
         return await self.update(user_id, product_id, 0)
 
-    async def clear(self, user_id: str) -> StoredCart:
+    async def clear(self, user_id: str) -> ChangedCart:
         await self._store.clear(user_id)
-        return await self._store.read(user_id)
+        return ChangedCart(await self._store.read(user_id))
 
     async def take_ordered(self, user_id: str, event_id: str, lines: list[StoredLine]) -> bool:
         """Give up what an order took, once per event; False when already applied."""
@@ -106,13 +122,17 @@ class CartService:
         if not low <= quantity <= high:
             raise quantity_out_of_range(low, high)
 
-    async def _check_sellable(self, product_id: str) -> None:
+    async def _check_sellable(self, product_id: str, others: Sequence[str]) -> dict[str, Price]:
+        """ProductNotOnSale unless `product_id` is; the prices of it and of `others`."""
         try:
             uuid.UUID(product_id)
         except ValueError:
             raise ProductNotOnSale() from None
-        if product_id not in await self._products.sellable([product_id]):
+        listings = await self._products.lookup(list(dict.fromkeys([product_id, *others])))
+        listing = listings.get(product_id)
+        if listing is None or not listing.active:
             raise ProductNotOnSale()
+        return {known: found.price for known, found in listings.items()}
 
     def _raise_for(self, result: ChangeResult) -> None:
         if result.code == QUANTITY_LIMIT:

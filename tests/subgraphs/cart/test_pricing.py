@@ -145,3 +145,22 @@ async def test_prices_without_a_catalog_are_a_clear_error(
         result = await alice.execute(PAGE)
         assert result.error_codes == ["INTERNAL_SERVER_ERROR"]
         assert "catalog is not answering" in result.errors[0]["message"]
+
+
+async def test_adding_checks_and_prices_the_whole_cart_in_one_lookup(
+    counted_cart: RunningService, seeded_catalog: RunningService, counter: LookupCounter
+) -> None:
+    alice = counted_cart.graphql.as_user(mint_token(ALICE))
+    ids = await product_ids(seeded_catalog, 6)
+    for product_id in ids[:5]:
+        await alice.execute(ADD, {"productId": product_id, "quantity": 1})
+    prices = await _prices(seeded_catalog, ids)
+
+    counter.lookups = 0
+    added = (await alice.execute(ADD, {"productId": ids[5], "quantity": 2})).ok()["addToCart"]
+
+    assert counter.lookups == 1
+    assert added["userErrors"] == []
+    expected = sum((prices[pid] for pid in ids[:5]), Decimal(0)) + 2 * prices[ids[5]]
+    assert Decimal(added["cart"]["subtotal"]["amount"]) == expected
+    assert len(added["cart"]["items"]) == 6
