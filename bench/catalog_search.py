@@ -5,7 +5,8 @@
 Server: DATABASE_URL when set, else an embedded Postgres started here (durable,
 as `minishop up` runs it). A throwaway database is created, migrated like the
 catalog's, bulk-loaded with COPY, analysed, and dropped at the end (`--keep`
-keeps it). The catalog app runs in this process and is called over httpx's
+keeps it on a DATABASE_URL server; the embedded one stops with the script).
+The catalog app runs in this process and is called over httpx's
 ASGI transport, so a figure is one whole GraphQL request: parsing,
 validation, resolvers, SQL and JSON, without a network hop.
 
@@ -394,7 +395,11 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400, help="timed requests per scenario")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database afterwards (on DATABASE_URL; the embedded server stops)",
+    )
     asyncio.run(run(parser.parse_args(argv)))
     return 0
 

@@ -192,11 +192,12 @@ async def main() -> None:
                     print(target.line())
                 catalogs = (("catalog",), ("catalog twin",))
                 report("noise (two untraced catalogs)", untraced, twin_target, catalogs)
+                # Against the twin: the stack's catalog also relays its outbox.
                 report(
-                    "catalog traced vs untraced",
-                    untraced,
+                    "catalog traced vs untraced twin",
+                    twin_target,
                     traced,
-                    (("catalog",), ("catalog traced",)),
+                    (("catalog twin",), ("catalog traced",)),
                 )
                 report(
                     "noise (two untraced gateways)",
