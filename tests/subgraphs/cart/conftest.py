@@ -40,18 +40,22 @@ LOOKUP_PATH = "/internal/products/lookup"
 
 
 class LookupHook:
-    """Runs `before_next_lookup` once, when the catalog has received a product look-up
-    and before it answers: the moment a cart change waits on the catalog."""
+    """Counts the catalog's product look-ups, and runs `before_next_lookup` once, when
+    the catalog has received one and before it answers: the moment a cart change
+    waits on the catalog."""
 
     def __init__(self) -> None:
         self.before_next_lookup: Callable[[], Awaitable[None]] | None = None
         self.ran = False
+        self.lookups = 0
 
     def app_around(self, catalog: FastAPI) -> FastAPI:
         outer = FastAPI()
 
         @outer.middleware("http")
         async def hook(request: Request, call_next: RequestResponseEndpoint) -> Response:
+            if request.url.path == LOOKUP_PATH:
+                self.lookups += 1
             action = self.before_next_lookup
             if action is not None and request.url.path == LOOKUP_PATH:
                 self.before_next_lookup = None

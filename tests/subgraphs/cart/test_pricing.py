@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
-import pytest
-from fastapi import FastAPI, Request, Response
 from sqlalchemy import text
-from starlette.middleware.base import RequestResponseEndpoint
 
 from shared.devstack.process import free_port
-from tests.subgraphs.cart.conftest import LOOKUP_PATH, cart_with_catalog_at
+from tests.subgraphs.cart.conftest import LookupHook, cart_with_catalog_at
 from tests.subgraphs.cart.support import product_ids
-from tests.support.http_server import serve
 from tests.support.services import RunningService, mint_token
 
 ALICE = "aaaaaaaa-0000-4000-8000-000000000011"
@@ -36,39 +31,6 @@ query {
 """
 
 
-class LookupCounter:
-    """The catalog's app, counting the product look-ups it answers."""
-
-    def __init__(self) -> None:
-        self.lookups = 0
-
-    def around(self, catalog: FastAPI) -> FastAPI:
-        outer = FastAPI()
-
-        @outer.middleware("http")
-        async def count(request: Request, call_next: RequestResponseEndpoint) -> Response:
-            if request.url.path == LOOKUP_PATH:
-                self.lookups += 1
-            return await call_next(request)
-
-        outer.mount("/", catalog)
-        return outer
-
-
-@pytest.fixture
-def counter() -> LookupCounter:
-    return LookupCounter()
-
-
-@pytest.fixture
-async def counted_cart(
-    seeded_catalog: RunningService, counter: LookupCounter, redis_url: str
-) -> AsyncIterator[RunningService]:
-    async with serve(counter.around(seeded_catalog.app)) as url:
-        async for running in cart_with_catalog_at(url, redis_url):
-            yield running
-
-
 async def _prices(catalog: RunningService, ids: list[str]) -> dict[str, Decimal]:
     assert catalog.state.engine is not None
     async with catalog.state.engine.connect() as connection:
@@ -79,9 +41,9 @@ async def _prices(catalog: RunningService, ids: list[str]) -> dict[str, Decimal]
 
 
 async def test_a_20_line_cart_is_priced_by_one_lookup_and_one_statement(
-    counted_cart: RunningService, seeded_catalog: RunningService, counter: LookupCounter
+    hooked_cart: RunningService, seeded_catalog: RunningService, lookup_hook: LookupHook
 ) -> None:
-    alice = counted_cart.graphql.as_user(mint_token(ALICE))
+    alice = hooked_cart.graphql.as_user(mint_token(ALICE))
     ids = await product_ids(seeded_catalog, 20)
     for index, product_id in enumerate(ids):
         quantity = index % 3 + 1
@@ -89,11 +51,11 @@ async def test_a_20_line_cart_is_priced_by_one_lookup_and_one_statement(
         assert added.ok()["addToCart"]["userErrors"] == []
     prices = await _prices(seeded_catalog, ids)
 
-    counter.lookups = 0
+    lookup_hook.lookups = 0
     with seeded_catalog.sql.counting() as sql:
         cart = (await alice.execute(PAGE)).ok()["cart"]
 
-    assert counter.lookups == 1
+    assert lookup_hook.lookups == 1
     assert len(sql) == 1, sql.statements
     expected_lines = [prices[pid] * (i % 3 + 1) for i, pid in enumerate(ids)]
     assert [item["product"]["id"] for item in cart["items"]] == ids
@@ -104,10 +66,10 @@ async def test_a_20_line_cart_is_priced_by_one_lookup_and_one_statement(
 
 
 async def test_prices_follow_the_catalog(
-    counted_cart: RunningService, seeded_catalog: RunningService
+    hooked_cart: RunningService, seeded_catalog: RunningService
 ) -> None:
     """A price change shows on the next read: the cart keeps no price of its own."""
-    alice = counted_cart.graphql.as_user(mint_token(ALICE))
+    alice = hooked_cart.graphql.as_user(mint_token(ALICE))
     (product_id,) = await product_ids(seeded_catalog, 1)
     added = (await alice.execute(ADD, {"productId": product_id, "quantity": 2})).ok()
     before = Decimal(added["addToCart"]["cart"]["subtotal"]["amount"])
@@ -122,12 +84,12 @@ async def test_prices_follow_the_catalog(
 
 
 async def test_an_empty_cart_costs_zero_without_asking_the_catalog(
-    counted_cart: RunningService, counter: LookupCounter
+    hooked_cart: RunningService, lookup_hook: LookupHook
 ) -> None:
-    alice = counted_cart.graphql.as_user(mint_token(ALICE))
+    alice = hooked_cart.graphql.as_user(mint_token(ALICE))
     cart = (await alice.execute(PAGE)).ok()["cart"]
     assert cart == {"subtotal": {"amount": "0.00", "currencyCode": "USD"}, "items": []}
-    assert counter.lookups == 0
+    assert lookup_hook.lookups == 0
 
 
 async def test_prices_without_a_catalog_are_a_clear_error(
@@ -148,18 +110,18 @@ async def test_prices_without_a_catalog_are_a_clear_error(
 
 
 async def test_adding_checks_and_prices_the_whole_cart_in_one_lookup(
-    counted_cart: RunningService, seeded_catalog: RunningService, counter: LookupCounter
+    hooked_cart: RunningService, seeded_catalog: RunningService, lookup_hook: LookupHook
 ) -> None:
-    alice = counted_cart.graphql.as_user(mint_token(ALICE))
+    alice = hooked_cart.graphql.as_user(mint_token(ALICE))
     ids = await product_ids(seeded_catalog, 6)
     for product_id in ids[:5]:
         await alice.execute(ADD, {"productId": product_id, "quantity": 1})
     prices = await _prices(seeded_catalog, ids)
 
-    counter.lookups = 0
+    lookup_hook.lookups = 0
     added = (await alice.execute(ADD, {"productId": ids[5], "quantity": 2})).ok()["addToCart"]
 
-    assert counter.lookups == 1
+    assert lookup_hook.lookups == 1
     assert added["userErrors"] == []
     expected = sum((prices[pid] for pid in ids[:5]), Decimal(0)) + 2 * prices[ids[5]]
     assert Decimal(added["cart"]["subtotal"]["amount"]) == expected
