@@ -134,7 +134,7 @@ async def read_reservation(order_id: uuid.UUID, request: Request) -> Reservation
 
 
 async def _lookup(ids: list[uuid.UUID], request: Request) -> ProductLookup:
-    rows = {row.id: row for row in await _services(request).products.by_ids(ids)}
+    rows = {row.id: row for row in await _services(request).browsing.products_by_ids(ids)}
     currency = platform_settings().currency
     return ProductLookup(
         products=[

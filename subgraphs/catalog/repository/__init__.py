@@ -26,7 +26,6 @@ from subgraphs.catalog.repository.products import (
     lock_products,
     lock_slug,
     product_by,
-    products_by_ids,
     slugs_like,
     taken_identifiers,
 )
@@ -68,7 +67,6 @@ __all__ = [
     "movements_of",
     "page_statement",
     "product_by",
-    "products_by_ids",
     "reservation",
     "reservation_lines",
     "root_categories",

@@ -13,11 +13,6 @@ from shared.db.like import ESCAPE, escape_like
 from subgraphs.catalog.models import ProductRow
 
 
-async def products_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[ProductRow]:
-    """Active and archived alike: old orders and carts still point at archived ones."""
-    return list(await session.scalars(select(ProductRow).where(ProductRow.id.in_(ids))))
-
-
 async def product_by(session: AsyncSession, **criteria: Any) -> ProductRow | None:
     return await session.scalar(select(ProductRow).filter_by(**criteria))
 

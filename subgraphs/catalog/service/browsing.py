@@ -15,7 +15,11 @@ from shared.validation import lookup_text
 from subgraphs.catalog import repository
 from subgraphs.catalog.models import CategoryRow, StockMovementRow
 from subgraphs.catalog.repository import ProductQuery
-from subgraphs.catalog.repository.views import ProductView, product_view_by
+from subgraphs.catalog.repository.views import (
+    ProductView,
+    product_view_by,
+    product_views_by_ids,
+)
 from subgraphs.catalog.service.validation import normalise_sku
 
 
@@ -36,6 +40,11 @@ class BrowsingService:
             return None
         async with reading_rows(self._db) as connection:
             return await product_view_by(connection, **{column: wanted})
+
+    async def products_by_ids(self, ids: Sequence[uuid.UUID]) -> list[ProductView]:
+        """Active and archived alike, as plain rows: carts and orders look them up."""
+        async with reading_rows(self._db) as connection:
+            return await product_views_by_ids(connection, ids)
 
     async def category_by_slug(self, slug: str) -> CategoryRow | None:
         wanted = lookup_text(slug)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -231,7 +230,3 @@ class ProductService:
                 await session.flush()
                 await record_event(session, ProductArchived(product_id=row.id, sku=row.sku))
             return row
-
-    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[ProductRow]:
-        async with self._db() as session:
-            return await repository.products_by_ids(session, ids)
