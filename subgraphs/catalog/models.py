@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    Computed,
+    ColumnElement,
     DateTime,
     ForeignKey,
     Identity,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR, UUID
@@ -28,16 +30,22 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from shared.db import service_metadata
 from shared.events.outbox import outbox_table, processed_events_table
 
-# Name and SKU weigh most, then the description. English stemming for words;
-# 'simple' (no stemming) for SKUs, and for the name once more at a low weight so
-# that a half-typed word longer than its stem ("runn" for "running", stem "run")
-# still finds it by prefix. Migration 0004 created the column from this text.
-SEARCH_VECTOR_SQL = (
-    "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
-    "setweight(to_tsvector('simple', coalesce(sku, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(description, '')), 'B') || "
-    "setweight(to_tsvector('simple', coalesce(name, '')), 'C')"
+# What search matches, as the expressions of its two GIN indexes (migration 0006):
+# the name and SKU, and the same with the description. English stemming for
+# words; 'simple' (no stemming) for SKUs, and for the name once more, so that a
+# half-typed word longer than its stem ("runn" for "running", stem "run") still
+# finds it by prefix. Queries spell them exactly so, unqualified, for the planner
+# to match them with the indexes, and parenthesised as Postgres prints them, for
+# Alembic to compare them. No vector is stored in the rows, which keeps them
+# narrow for the heap visits that counting matches costs.
+NAME_DOCUMENT_SQL = (
+    "(to_tsvector('english', coalesce(name, '')) || "
+    "to_tsvector('simple', coalesce(sku, ''))) || "
+    "to_tsvector('simple', coalesce(name, ''))"
 )
+FULL_DOCUMENT_SQL = f"({NAME_DOCUMENT_SQL}) || to_tsvector('english', coalesce(description, ''))"
+NAME_DOCUMENT: ColumnElement[Any] = literal_column(f"({NAME_DOCUMENT_SQL})", TSVECTOR)
+FULL_DOCUMENT: ColumnElement[Any] = literal_column(f"({FULL_DOCUMENT_SQL})", TSVECTOR)
 
 
 class Base(DeclarativeBase):
@@ -63,10 +71,21 @@ class CategoryRow(Base):
 
 class ProductRow(Base):
     __tablename__ = "products"
-    # As the migrations created them (0001, 0004, 0005): one per listing order of
-    # active products, each ending in the id tie-breaker, and the search index.
+    # As the migrations created them (0001, 0005, 0006): one per listing order
+    # of active products, each ending in the id tie-breaker, and the search indexes.
     __table_args__ = (
-        Index("ix_products_search_vector", "search_vector", postgresql_using="gin"),
+        Index(
+            "ix_products_name_document",
+            text(f"({NAME_DOCUMENT_SQL})"),
+            postgresql_using="gin",
+            postgresql_where=text("active"),
+        ),
+        Index(
+            "ix_products_full_document",
+            text(f"({FULL_DOCUMENT_SQL})"),
+            postgresql_using="gin",
+            postgresql_where=text("active"),
+        ),
         Index(
             "ix_products_newest",
             text("created_at DESC"),
@@ -101,10 +120,6 @@ class ProductRow(Base):
     stock_reserved: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by: Mapped[uuid.UUID | None] = mapped_column(UUID)
-    # Only SQL reads it: deferred, so loading a page of products does not ship it.
-    search_vector: Mapped[str] = mapped_column(
-        TSVECTOR, Computed(SEARCH_VECTOR_SQL, persisted=True), deferred=True
-    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

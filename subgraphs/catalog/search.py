@@ -30,8 +30,8 @@ def _term_query(term: str) -> ColumnElement[Any]:
     as_typed = func.to_tsquery("simple", term)
     either = english.op("||")(as_typed)
     # Where the stemmed form matches whatever the as-typed one does ("black",
-    # or "light:*" for "lights:*"), it alone is the query: the same matches and
-    # the same ts_rank_cd, and ranking costs per query node for every match.
+    # or "light:*" for "lights:*"), it alone is the query: the same matches,
+    # and one index look-up and one test per row fewer.
     covers_as_typed = and_(
         func.numnode(as_typed) == 1,
         func.to_tsvector("simple", term.removesuffix(":*")).op("@@")(english),
@@ -53,9 +53,9 @@ def search_query(search: str | None) -> ColumnElement[Any] | None:
     """The tsquery for `search` as a scalar subquery, or None when there is nothing
     to search for.
 
-    A subquery is evaluated once per statement (an InitPlan), so the ranking in
-    the select list does not rebuild the query for every row, and the GIN index
-    condition sees a single value.
+    A subquery is evaluated once per statement (an InitPlan), so no condition
+    rebuilds the query for every row, whichever plan the server caches, and the
+    GIN index condition sees a single value.
     """
     terms = search_terms(search) if search else []
     if not terms:

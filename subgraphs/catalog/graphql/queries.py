@@ -22,7 +22,7 @@ from subgraphs.catalog.graphql.types import (
     Product,
     ProductSort,
 )
-from subgraphs.catalog.repository import ProductOrder, ProductQuery
+from subgraphs.catalog.repository import ProductOrder, ProductQuery, cursor_length
 from subgraphs.catalog.repository.views import ProductView
 
 MAX_SEARCH_LENGTH = 200
@@ -68,7 +68,6 @@ async def list_products(
     order = ProductOrder(sort.value) if sort else ProductOrder.NEWEST
     if sort is None and search:
         order = ProductOrder.RELEVANCE
-    after_key = decode_cursor(after, 2) if after is not None else None
     browsing = services(info).browsing
     query = ProductQuery(
         search=search,
@@ -78,6 +77,7 @@ async def list_products(
         in_stock=in_stock,
         order=order,
     )
+    after_key = decode_cursor(after, cursor_length(query)) if after is not None else None
     # Asked for, the count runs beside the page on a second pooled connection,
     # so the request waits for the slower of the two rather than for both.
     counting = asyncio.ensure_future(browsing.count_products(query)) if _asks_total(info) else None

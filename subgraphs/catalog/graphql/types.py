@@ -33,7 +33,14 @@ CatalogInfo = Info[RequestContext, None]
 
 @strawberry.enum
 class ProductSort(Enum):
-    RELEVANCE = "RELEVANCE"
+    RELEVANCE = strawberry.enum_value(
+        "RELEVANCE",
+        description=(
+            "Products whose name or SKU holds every word of the search first, then those"
+            " that match with their description; newest first within each. The default"
+            " with a search; without one, the same as NEWEST."
+        ),
+    )
     NEWEST = "NEWEST"
     PRICE_ASC = "PRICE_ASC"
     PRICE_DESC = "PRICE_DESC"

@@ -1,17 +1,27 @@
-"""Full-text search: stemmed, case-insensitive, prefix on the last word, SKUs, ranked by
-name before description, and pages that visit each match once."""
+"""Full-text search: stemmed, case-insensitive, prefix on the last word, SKUs, name
+matches before description matches, pages that visit each match once, and
+conditions the search indexes serve."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 
-from subgraphs.catalog.models import SEARCH_VECTOR_SQL
+from shared.db.urls import asyncpg_url
+from shared.graphql.pagination import encode_cursor
+from subgraphs.catalog.repository import (
+    ProductOrder,
+    ProductQuery,
+    count_statement,
+    page_statement,
+)
 from subgraphs.catalog.search import search_query
+from tests.subgraphs.catalog.conftest import database_url
 from tests.subgraphs.catalog.support import SEARCH, create_product, sql
 from tests.support.services import RunningService
 
@@ -73,8 +83,8 @@ async def _tsquery(service: RunningService, search: str) -> str:
 async def test_a_word_whose_stem_matches_all_its_typed_form_does_is_queried_once(
     catalog: RunningService, typed: str, tsquery: str
 ) -> None:
-    # ts_rank_cd's cost grows with the query's nodes, for every match it ranks;
-    # "'light':* | 'lights':*" finds and ranks exactly as "'light':*" does.
+    # Each node is one more index look-up and one more test per row;
+    # "'light':* | 'lights':*" finds exactly what "'light':*" does.
     assert await _tsquery(catalog, typed) == tsquery
 
 
@@ -91,17 +101,46 @@ async def test_skus_and_descriptions_are_searched(seeded: RunningService) -> Non
     assert by_description["totalCount"] == 20  # every cookware product says so
 
 
-async def test_name_matches_rank_above_description_matches(catalog: RunningService) -> None:
-    await create_product(catalog, name="Garden Hose", description="Cedar scented packaging.")
+async def test_name_matches_come_before_description_matches_newest_first(
+    catalog: RunningService,
+) -> None:
+    # Created in this order, so each is newer than the one before.
     await create_product(catalog, name="Cedar Bench", description="A bench for the garden.")
+    await create_product(catalog, name="Garden Hose", description="Cedar scented packaging.")
     await create_product(catalog, name="Oak Stool", description="Not that one.")
+    await create_product(catalog, name="Cedar Chest", description="For blankets.")
+    await create_product(catalog, name="Pine Box", description="Smells of cedar.")
+    expected = ["Cedar Chest", "Cedar Bench", "Pine Box", "Garden Hose"]
     found = await _search(catalog, "cedar", sort="RELEVANCE")
-    assert [e["node"]["name"] for e in found["edges"]] == ["Cedar Bench", "Garden Hose"]
+    assert [e["node"]["name"] for e in found["edges"]] == expected
     # A search without a sort is ranked too.
-    assert [e["node"]["name"] for e in (await _search(catalog, "cedar"))["edges"]] == [
-        "Cedar Bench",
-        "Garden Hose",
-    ]
+    assert [e["node"]["name"] for e in (await _search(catalog, "cedar"))["edges"]] == expected
+    # One at a time, the pages cross from the name matches to the others in order.
+    names: list[str] = []
+    after = None
+    for _ in expected:
+        page = await _search(catalog, "cedar", first=1, after=after)
+        names += [edge["node"]["name"] for edge in page["edges"]]
+        after = page["pageInfo"]["endCursor"]
+    assert names == expected
+    assert (await _search(catalog, "cedar", first=1, after=after))["edges"] == []
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        [2, "2026-01-01T00:00:00+00:00", "00000000-0000-4000-8000-000000000000"],
+        [True, "2026-01-01T00:00:00+00:00", "00000000-0000-4000-8000-000000000000"],
+        [1, "not a time", "00000000-0000-4000-8000-000000000000"],
+        ["2026-01-01T00:00:00+00:00", "00000000-0000-4000-8000-000000000000"],
+    ],
+)
+async def test_a_forged_relevance_cursor_is_a_clear_error(
+    seeded: RunningService, key: list[Any]
+) -> None:
+    cursor = encode_cursor(key)
+    result = await seeded.graphql.execute(SEARCH, {"search": "lamp", "after": cursor})
+    assert result.error_codes == ["BAD_USER_INPUT"], result.errors
 
 
 @pytest.mark.parametrize(
@@ -165,13 +204,33 @@ async def test_a_search_page_with_categories_is_at_most_three_statements(
     assert len(statements) <= 3, statements.statements
 
 
-async def test_the_migrated_search_vector_is_the_models(seeded: RunningService) -> None:
-    # The column was created by a migration; the models describe it for readers.
-    rows = await sql(
-        seeded,
-        f"SELECT bool_and(search_vector = ({SEARCH_VECTOR_SQL})) FROM products",  # noqa: S608
+async def _plan(service: RunningService, statement: Any) -> str:
+    """The plan of `statement` with sequential scans priced out: an index the
+    conditions do not match shows as a sequential scan all the same."""
+    compiled = statement.compile(
+        dialect=postgresql.asyncpg.dialect(), compile_kwargs={"render_postcompile": True}
     )
-    assert rows[0][0] is True
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    connection = await asyncpg.connect(asyncpg_url(database_url(service)))
+    try:
+        await connection.execute("ANALYZE products; SET enable_seqscan = off")
+        rows = await connection.fetch(f"EXPLAIN (COSTS OFF) {compiled}", *params)
+    finally:
+        await connection.close()
+    return "\n".join(row[0] for row in rows)
+
+
+@pytest.mark.parametrize("typed", ["cedar", "espresso mach"])
+async def test_search_conditions_are_the_expressions_of_the_search_indexes(
+    seeded: RunningService, typed: str
+) -> None:
+    # The indexes are on expressions; a query spelling them otherwise scans the table.
+    query = ProductQuery(search=typed, order=ProductOrder.RELEVANCE)
+    page = await _plan(seeded, page_statement(query, 21, None))
+    assert "ix_products_name_document" in page and "ix_products_full_document" in page, page
+    count = await _plan(seeded, count_statement(query))
+    assert "ix_products_full_document" in count, count
+    assert "Seq Scan on products" not in page + count
 
 
 async def test_total_count_is_counted_only_when_selected(seeded: RunningService) -> None:
