@@ -51,7 +51,7 @@ from shared.events.settings import events_settings
 from shared.gc_tuning import startup_objects_frozen
 from shared.graphql.context import RequestContext
 from shared.graphql.router import SubgraphRouter
-from shared.observability.instrumentation import instrument_app
+from shared.observability.instrumentation import NO_NATIVE_TELEMETRY, instrument_app
 from shared.observability.logging import configure_logging
 from shared.observability.metrics import metrics_endpoint
 from shared.observability.request_id import RequestIdMiddleware
@@ -175,7 +175,11 @@ def create_service_app(definition: ServiceDefinition[Any]) -> FastAPI:
             yield
 
     app = FastAPI(
-        title=f"MiniShop {definition.name}", lifespan=lifespan, docs_url=None, redoc_url=None
+        title=f"MiniShop {definition.name}",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        telemetry=NO_NATIVE_TELEMETRY,
     )
     # `minishop worker` reads the definition from here.
     app.state.definition = definition

@@ -93,6 +93,9 @@ class TracingSettings(BaseSettings):
 class _State:
     provider: TracerProvider | None = None
     service: str | None = None
+    # Made once: `get_tracer` builds and compares an instrumentation scope on
+    # every call (0.6 % of a traced catalog's CPU when called per operation).
+    tracer: trace.Tracer | None = None
 
 
 _state = _State()
@@ -142,6 +145,7 @@ def setup_tracing(
         )
     provider.add_span_processor(BatchSpanProcessor(exporter))
     _state.provider, _state.service = provider, name
+    _state.tracer = provider.get_tracer(TRACER_NAME)
     _instrument_outgoing_http(provider)
     return True
 
@@ -154,7 +158,7 @@ def shutdown_tracing() -> None:
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
     HTTPXClientInstrumentor().uninstrument()
-    _state.provider = _state.service = None
+    _state.provider = _state.service = _state.tracer = None
     provider.shutdown()
 
 
@@ -173,7 +177,7 @@ def tracer_provider() -> TracerProvider | None:
 
 
 def tracer() -> trace.Tracer:
-    return trace.get_tracer(TRACER_NAME, tracer_provider=_state.provider)
+    return _state.tracer or trace.get_tracer(TRACER_NAME)
 
 
 def inject_context(carrier: dict[str, str]) -> None:

@@ -64,6 +64,30 @@ async def test_a_subgraph_request_continues_the_callers_trace_with_its_sql_under
     assert all("SELECT" in str((span.attributes or {}).get("db.statement")) for span in sql)
 
 
+async def test_the_server_span_names_the_request_and_its_status(
+    spans: Spans, traced_catalog: RunningService
+) -> None:
+    await traced_catalog.graphql.execute(PRODUCTS, None, traceparent=TRACEPARENT)
+    missing = await traced_catalog.http.get("/no-such-path", headers={"traceparent": TRACEPARENT})
+
+    assert missing.status_code == 404
+    servers = [span for span in spans.of_trace(int(TRACE_ID, 16)) if span.kind is SpanKind.SERVER]
+    assert sorted(
+        (span.name, (span.attributes or {})["http.response.status_code"]) for span in servers
+    ) == [("GET /no-such-path", 404), ("POST /graphql", 200)]
+    assert all((span.attributes or {}).get("http.request.method") for span in servers)
+
+
+async def test_a_caller_that_did_not_sample_its_trace_gets_no_spans(
+    spans: Spans, traced_catalog: RunningService
+) -> None:
+    unsampled = f"00-{TRACE_ID}-{PARENT_SPAN_ID}-00"
+    result = await traced_catalog.graphql.execute(PRODUCTS, None, traceparent=unsampled)
+
+    assert result.ok()["products"]["totalCount"] == 0
+    assert spans.all() == []
+
+
 async def test_probes_and_metrics_scrapes_are_not_traced(
     spans: Spans, traced_catalog: RunningService
 ) -> None:
