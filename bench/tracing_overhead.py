@@ -2,6 +2,7 @@
 
     bench/setup.sh                      # once: installs wrk, the load generator
     .venv/bin/python -m bench.tracing_overhead [--rounds 5] [--seconds 6] [--ratio 0.1]
+                                        [--side-by-side-only]
 
 Starts the whole stack untraced (`minishop up --throwaway-data`, rate limits
 off: OTEL_EXPORTER_OTLP_ENDPOINT unset) and, beside it on the same database and
@@ -23,12 +24,19 @@ interleaved rounds in a shuffled order (bench/reads.py's machinery), at
 medians and the overheads: 1 - traced/untraced throughput, the p50 added, and
 the CPU per request of the servers behind each (read from /proc), which the
 other target's load barely moves.
+
+Rounds one after the other drift with the machine (two identical untraced
+catalogs differed by up to 27 % that way), so the CPU per request is also
+measured side by side: an untraced and a traced target under the same load at
+the same time, one connection each, round after round; the figure is the median
+of the rounds' ratios, beside the same for two identical untraced catalogs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,10 +47,11 @@ import asyncpg
 import httpx
 
 from bench.client import machine
+from bench.cpu import cpu_seconds, listening_pids
 from bench.processes import catalog_process, gateway_process
 from bench.reads import PRODUCT, SERVERS, Target, difference, interleaved, ratio, wait_up
 from bench.stack import running_stack
-from bench.wrk import WrkResult, write_bodies
+from bench.wrk import WrkResult, run_wrk, write_bodies
 from shared.services import service
 
 
@@ -94,6 +103,35 @@ def _p50(run: WrkResult) -> float:
     return run.p50_ms
 
 
+async def side_by_side(
+    title: str,
+    urls: tuple[str, str],
+    bodies: Path,
+    servers: tuple[tuple[str, ...], tuple[str, ...]],
+    rounds: int,
+    seconds: float,
+) -> None:
+    """CPU per request of the servers behind the second target against the first's,
+    both loaded at once so that whatever else the machine does weighs on both."""
+    pids = [[pid for name in group for pid in listening_pids(SERVERS[name])] for group in servers]
+    ratios: list[float] = []
+    for _ in range(rounds):
+        before = [cpu_seconds(group) for group in pids]
+        runs = await asyncio.gather(
+            *(run_wrk(url, bodies, connections=1, seconds=seconds) for url in urls)
+        )
+        per_request = [
+            (cpu_seconds(group) - start) * 1000 / max(run.requests, 1)
+            for group, start, run in zip(pids, before, runs, strict=True)
+        ]
+        ratios.append(per_request[1] / per_request[0] - 1)
+    print(
+        f"  => {title}: CPU per request {statistics.median(ratios):+.1%} "
+        f"(rounds {min(ratios):+.1%} to {max(ratios):+.1%})",
+        flush=True,
+    )
+
+
 def report(
     title: str,
     untraced: Target,
@@ -119,6 +157,9 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--ratio", type=float, default=0.1)
+    parser.add_argument(
+        "--side-by-side-only", action="store_true", help="skip the interleaved rounds"
+    )
     args = parser.parse_args()
     print(f"tracing overhead: {machine()}", flush=True)
     sink = _Sink()
@@ -142,25 +183,27 @@ async def main() -> None:
         print(f"{len(slugs)} products, sampler parentbased_traceidratio {args.ratio}", flush=True)
         with (
             catalog_process(config, database, {}) as twin,
+            catalog_process(config, database, {}) as second_twin,
             catalog_process(config, database, traced_env) as traced_catalog,
             gateway_process(config, twin, {}) as twin_gateway,
             gateway_process(config, traced_catalog, traced_env) as traced_gateway,
         ):
             async with httpx.AsyncClient(timeout=60, trust_env=False) as http:
-                for url in (twin, traced_catalog, twin_gateway, traced_gateway):
+                for url in (twin, second_twin, traced_catalog, twin_gateway, traced_gateway):
                     await wait_up(http, url)
             subgraph = f"{config.service_url(catalog)}/graphql"
             SERVERS.clear()
             for name, url in (
                 ("catalog", subgraph),
                 ("catalog twin", twin),
+                ("catalog twin 2", second_twin),
                 ("catalog traced", traced_catalog),
                 ("gateway", stack.gateway_url),
                 ("gateway twin", twin_gateway),
                 ("gateway traced", traced_gateway),
             ):
                 SERVERS[name] = int(url.rsplit(":", 1)[1].split("/")[0])
-            for connections in (args.connections, 1):
+            for connections in () if args.side_by_side_only else (args.connections, 1):
                 targets = [
                     Target(f"catalog, untraced, {connections} conn", subgraph, bodies, connections),
                     Target(
@@ -211,6 +254,25 @@ async def main() -> None:
                     traced_gw,
                     (("gateway twin", "catalog twin"), ("gateway traced", "catalog traced")),
                 )
+            print("product(slug) side by side, one connection each:", flush=True)
+            for title, urls, servers in (
+                (
+                    "noise (two untraced catalogs)",
+                    (twin, second_twin),
+                    (("catalog twin",), ("catalog twin 2",)),
+                ),
+                (
+                    "catalog traced vs untraced twin",
+                    (twin, traced_catalog),
+                    (("catalog twin",), ("catalog traced",)),
+                ),
+                (
+                    "gateway+catalog traced vs untraced twins",
+                    (twin_gateway, traced_gateway),
+                    (("gateway twin", "catalog twin"), ("gateway traced", "catalog traced")),
+                ),
+            ):
+                await side_by_side(title, urls, bodies, servers, args.rounds, args.seconds)
     print(f"{sink.exports} OTLP exports received; after: {machine()}", flush=True)
 
 
