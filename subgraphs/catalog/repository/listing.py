@@ -162,8 +162,8 @@ def _relevance_page(
     """
     conditions = _filtered(query)
     in_name = NAME_DOCUMENT.op("@@")(tsquery)
-    created_at, product_id = ProductRow.created_at.expression, ProductRow.id.expression
-    newest = (created_at.desc(), product_id.desc())
+    newest = sort_columns(ProductOrder.NEWEST)
+    created_at, product_id = (sort.column for sort in newest)
 
     def tier(value: int, *matching: ColumnElement[bool]) -> Select[Any]:
         # Keys only: thousands of matches may be sorted, and only the page's rows
@@ -182,14 +182,15 @@ def _relevance_page(
     elsewhere = tier(ELSEWHERE, *_matching(tsquery), ProductRow.id.not_in(name_ids))
     if after_key is not None:
         after_tier, *after_newest = parse_key(RELEVANCE_KEY, after_key)
-        seek = tuple_(created_at, product_id) < tuple_(*after_newest)
+        seek = _seek(newest, after_newest)
         if after_tier == IN_NAME:
             names = names.where(seek)
         else:
             names, elsewhere = names.where(false()), elsewhere.where(seek)
-    named = names.order_by(*newest).limit(limit).cte("name_matches")
+    newest_order = [sort.order_by() for sort in newest]
+    named = names.order_by(*newest_order).limit(limit).cte("name_matches")
     page_full = select(func.count()).select_from(named).scalar_subquery() >= limit
-    rest = elsewhere.where(~page_full).order_by(*newest).limit(limit)
+    rest = elsewhere.where(~page_full).order_by(*newest_order).limit(limit)
     page = (
         union_all(select(*named.c), rest)
         .order_by(*(key.order_by() for key in RELEVANCE_KEY))
